@@ -1,0 +1,81 @@
+"""The D'Youth portal: `create_app` builds the Flask application."""
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import Config, ProductionConfig, config_from_env
+
+
+def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    config = config or config_from_env()
+    if issubclass(config, ProductionConfig):
+        config.check()
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    app.config.from_object(config)
+    app.config.update(overrides or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_plumbing(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.core.i18n import select_locale, select_timezone
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+        render_as_batch=True, compare_type=True, user_module_prefix="core_db.",
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+
+    from app import models  # noqa: F401  (every model registered on the metadata)
+    from app.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts import home  # noqa: F401  (adds the home pages to the accounts blueprint)
+    from app.accounts.routes import bp as accounts_bp
+    from app.core.routes import bp as core_bp
+    from app.site.routes import bp as site_bp
+    from app.staff.routes import bp as staff_bp
+
+    for blueprint in (core_bp, site_bp, accounts_bp, staff_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_plumbing(app: Flask) -> None:
+    from app.accounts.cli import register_accounts_cli
+    from app.core.cli import register_core_cli
+    from app.core.errors import register_error_handlers
+    from app.core.i18n import register_template_helpers
+    from app.core.permissions import require_login_by_default
+    from app.core.security import add_security_headers
+    from app.demo import register_demo_cli
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+    require_login_by_default(app)
+    add_security_headers(app)
+    register_core_cli(app)
+    register_accounts_cli(app)
+    register_demo_cli(app)

@@ -1,0 +1,234 @@
+"""Account rules. Functions take the acting user where there is one, flush, and never commit."""
+
+import hmac
+from datetime import date, timedelta
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.accounts.models import Invitation, User
+from app.accounts.tokens import make_token, read_token
+from app.core.clock import now_utc
+from app.core.errors import Conflict, DomainError, InvalidState, InvalidToken, NotAllowed
+from app.core.mail import queue_mail
+from app.core.permissions import Role
+from app.extensions import db
+
+INVITABLE_ROLES = (Role.MENTOR, Role.REVIEWER, Role.STAFF)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _external(endpoint: str, **values: object) -> str:
+    return url_for(endpoint, _external=True, **values)
+
+
+def _password_fingerprint(user: User) -> str:
+    # Changes whenever the password changes, so a reset link works once.
+    return user.password_hash[-16:]
+
+
+def send_confirmation(user: User) -> None:
+    token = make_token("confirm", {"uid": user.id, "email": user.email})
+    queue_mail(
+        user.email, "accounts/mail/confirm", user.locale, user=user, link=_external("accounts.confirm", token=token)
+    )
+
+
+def register(
+    *, name: str, email: str, password: str, phone_e164: str, date_of_birth: date, locale: str
+) -> User | None:
+    """Create an applicant and send the confirmation link.
+
+    If the address already has an account, nothing is created and its owner gets a note instead: the page the visitor
+    sees is the same either way, so registration does not reveal who is registered.
+    """
+    today = now_utc().date()
+    if date_of_birth > today or date_of_birth.year < 1900:
+        raise DomainError(_l("Enter your real date of birth."), field="date_of_birth")
+    email = normalise_email(email)
+    existing = find_user_by_email(email)
+    if existing is not None:
+        queue_mail(existing.email, "accounts/mail/already_registered", existing.locale, user=existing,
+                   login=_external("accounts.login"), reset=_external("accounts.forgot_password"))
+        return None
+    user = User(
+        name=name.strip(), email=email, password_hash=hash_password(password), role=Role.APPLICANT,
+        phone_e164=phone_e164, date_of_birth=date_of_birth, locale=locale,
+    )
+    db.session.add(user)
+    db.session.flush()
+    send_confirmation(user)
+    return user
+
+
+def confirm_email(token: str) -> User:
+    data = read_token("confirm", token, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+    user = db.session.get(User, data.get("uid"))
+    if user is None or user.email != data.get("email"):
+        raise InvalidToken(_l("This link is not valid. It may have been copied incompletely."))
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now_utc()
+    return user
+
+
+# A hash to check against when the e-mail is unknown, so both paths cost the same time.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def authenticate(email: str, password: str) -> User:
+    """Return the user whose credentials these are; one message for every failure."""
+    user = find_user_by_email(email)
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if user is None:
+        dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("not-a-password", method=method))
+        check_password_hash(dummy, password)
+        raise NotAllowed(_l("E-mail or password is wrong."), field="password")
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        raise NotAllowed(_l("E-mail or password is wrong."), field="password")
+    if not user.is_confirmed:
+        send_confirmation(user)
+        raise InvalidState(
+            _l("Please confirm your e-mail address first. We have sent you a new confirmation link."), field="email"
+        )
+    user.last_login_at = now_utc()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Queue a reset link if the address has an account; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    token = make_token("reset", {"uid": user.id, "fp": _password_fingerprint(user)})
+    queue_mail(user.email, "accounts/mail/reset", user.locale, user=user,
+               link=_external("accounts.reset_password", token=token))
+
+
+def user_for_reset_token(token: str) -> User:
+    data = read_token("reset", token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    user = db.session.get(User, data.get("uid"))
+    if user is None or not hmac.compare_digest(str(data.get("fp", "")), _password_fingerprint(user)):
+        raise InvalidToken(_l("This link has already been used. Ask for a new one below."))
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = user_for_reset_token(token)
+    user.password_hash = hash_password(new_password)
+    # Following the link proves the mailbox is theirs.
+    user.email_confirmed_at = user.email_confirmed_at or now_utc()
+    queue_mail(user.email, "accounts/mail/password_changed", user.locale, user=user)
+    return user
+
+
+def change_password(actor: User, current_password: str, new_password: str) -> None:
+    if not check_password_hash(actor.password_hash, current_password):
+        raise NotAllowed(_l("Your current password is not correct."), field="current_password")
+    actor.password_hash = hash_password(new_password)
+    queue_mail(actor.email, "accounts/mail/password_changed", actor.locale, user=actor)
+
+
+def update_profile(actor: User, *, name: str, phone_e164: str | None, locale: str, timezone: str) -> None:
+    if locale not in current_app.config["LANGUAGES"]:
+        raise DomainError(_l("Choose one of the offered languages."), field="locale")
+    if timezone not in current_app.config["TIMEZONES"]:
+        raise DomainError(_l("Choose one of the offered time zones."), field="timezone")
+    actor.name = name.strip()
+    actor.phone_e164 = phone_e164 or None
+    actor.locale = locale
+    actor.timezone = timezone
+
+
+def set_language(actor: User | None, locale: str) -> None:
+    if locale not in current_app.config["LANGUAGES"]:
+        raise DomainError(_l("Choose one of the offered languages."), field="language")
+    if actor is not None:
+        actor.locale = locale
+
+
+def invite(actor: User, *, email: str, name: str, role: Role, locale: str) -> Invitation:
+    if actor.role != Role.STAFF:
+        raise NotAllowed(_l("Only staff can invite people."))
+    if role not in INVITABLE_ROLES:
+        raise DomainError(_l("Choose one of the offered roles."), field="role")
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise Conflict(_l("Someone with this e-mail already has an account."), field="email")
+    for open_invitation in db.session.scalars(select(Invitation).where(Invitation.email == email)):
+        if open_invitation.is_open:
+            open_invitation.revoked_at = now_utc()  # a new invitation replaces the old link
+    invitation = Invitation(
+        email=email, name=name.strip(), role=role, locale=locale, invited_by=actor,
+        expires_at=now_utc() + timedelta(seconds=current_app.config["INVITATION_MAX_AGE"]),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    token = make_token("invite", {"iid": invitation.id, "email": email})
+    queue_mail(email, "accounts/mail/invitation", locale, invitation=invitation, inviter=actor,
+               link=_external("accounts.accept_invitation", token=token))
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation:
+    data = read_token("invite", token, current_app.config["INVITATION_MAX_AGE"])
+    invitation = db.session.get(Invitation, data.get("iid"))
+    if invitation is None or invitation.email != data.get("email"):
+        raise InvalidToken(_l("This link is not valid. It may have been copied incompletely."))
+    if not invitation.is_open:
+        raise InvalidToken(_l("This invitation has already been used or withdrawn. Ask the programme team for a new one."))
+    return invitation
+
+
+def accept_invitation(token: str, *, name: str, password: str, locale: str, timezone: str) -> User:
+    invitation = invitation_for_token(token)
+    if find_user_by_email(invitation.email) is not None:
+        raise Conflict(_l("Someone with this e-mail already has an account."))
+    user = User(
+        name=name.strip(), email=invitation.email, password_hash=hash_password(password), role=invitation.role,
+        locale=locale, timezone=timezone, email_confirmed_at=now_utc(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    invitation.accepted_at = now_utc()
+    invitation.user_id = user.id
+    return user
+
+
+def revoke_invitation(actor: User, invitation: Invitation) -> None:
+    if actor.role != Role.STAFF:
+        raise NotAllowed(_l("Only staff can withdraw invitations."))
+    if invitation.accepted_at is not None:
+        raise InvalidState(_l("This invitation has already been accepted."))
+    invitation.revoked_at = invitation.revoked_at or now_utc()
+
+
+def create_staff(*, email: str, name: str, password: str) -> User:
+    """The first staff account, made from the command line."""
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise Conflict(_l("Someone with this e-mail already has an account."), field="email")
+    if len(password) < current_app.config["PASSWORD_MIN_LENGTH"]:
+        raise DomainError(_l("Use at least 10 characters."), field="password")
+    user = User(email=email, name=name.strip(), password_hash=hash_password(password), role=Role.STAFF,
+                locale="id", email_confirmed_at=now_utc())
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def count_users_by_role() -> dict[Role, int]:
+    rows = db.session.execute(select(User.role, func.count()).group_by(User.role))
+    return {role: count for role, count in rows}

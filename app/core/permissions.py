@@ -1,0 +1,88 @@
+"""Roles, and route decorators that read like sentences.
+
+Every endpoint needs a logged-in user unless it is marked `@public`: `require_login_by_default` runs before each
+request, so a route someone forgets to protect is closed, not open.
+"""
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort, request
+from flask_login import current_user
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Role(enum.StrEnum):
+    APPLICANT = "applicant"
+    STAFF = "staff"
+    MENTOR = "mentor"
+    REVIEWER = "reviewer"
+
+
+def public(view: F) -> F:
+    """Anyone may open this endpoint, logged in or not."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def anonymous_only(view: F) -> F:
+    """Login, registration and the like: public, but a logged-in user is sent home."""
+    from flask import redirect, url_for
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_user.is_authenticated:
+            return redirect(url_for("accounts.home"))
+        return view(*args, **kwargs)
+
+    wrapped.is_public = True  # type: ignore[attr-defined]
+    return wrapped  # type: ignore[return-value]
+
+
+def role_required(*roles: Role) -> Callable[[F], F]:
+    """Only users holding one of `roles` may open this endpoint (others get 403)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                from app.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = roles  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+staff_required = role_required(Role.STAFF)
+
+
+def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:
+    if endpoint is None or endpoint == "static":
+        return True
+    view = app.view_functions.get(endpoint)
+    return bool(getattr(view, "is_public", False))
+
+
+def require_login_by_default(app: Flask) -> None:
+    from app.extensions import login_manager
+
+    @app.before_request
+    def _closed_unless_public() -> Any:
+        if request.endpoint is None:  # 404 / 405: let the error handlers answer
+            return None
+        if is_public_endpoint(app, request.endpoint):
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.is_active:
+            abort(403)
+        return None

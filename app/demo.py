@@ -1,0 +1,64 @@
+"""`flask seed-demo`: demo data for a first look, loaded idempotently (running it twice changes nothing)."""
+
+from datetime import UTC, date, datetime
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.accounts.services import hash_password
+from app.core.clock import now_utc
+from app.core.permissions import Role
+from app.extensions import db
+from app.festival.models import Edition, EditionStatus
+
+DEMO_PASSWORD = "dyouth-demo-2027"
+
+DEMO_USERS = [
+    # email, name, role, locale, timezone, phone, date of birth
+    ("staff@demo.dyouth.id", "Ni Luh Putu Staf", Role.STAFF, "id", "Asia/Makassar", "+6281234500001", None),
+    ("mentor.sarah@demo.dyouth.id", "Sarah Mitchell", Role.MENTOR, "en", "Australia/Darwin", "+61412345678", None),
+    ("mentor.james@demo.dyouth.id", "James Nguyen", Role.MENTOR, "en", "Australia/Darwin", "+61412345679", None),
+    ("made@demo.dyouth.id", "I Made Wirawan", Role.APPLICANT, "id", "Asia/Makassar", "+6281234500011", date(2003, 4, 12)),
+    ("ayu@demo.dyouth.id", "Ni Kadek Ayu Lestari", Role.APPLICANT, "id", "Asia/Makassar", "+6281234500012", date(2005, 9, 3)),
+    ("komang@demo.dyouth.id", "Komang Arya Putra", Role.APPLICANT, "id", "Asia/Makassar", "+6281234500013", date(1999, 1, 25)),
+    ("wayan@demo.dyouth.id", "Wayan Sari Dewi", Role.APPLICANT, "en", "Asia/Makassar", "+6281234500014", date(2001, 7, 30)),
+    ("ketut@demo.dyouth.id", "Ketut Bagus Pratama", Role.APPLICANT, "id", "Asia/Makassar", "+6281234500015", date(2007, 11, 2)),
+]
+
+
+def seed_demo() -> list[tuple[str, Role]]:
+    """Add what is missing; return the demo logins."""
+    if db.session.scalar(select(Edition).where(Edition.slug == "dyf-2027")) is None:
+        db.session.add(Edition(
+            name="D'Youth Festival 2027", slug="dyf-2027", starts_on=date(2027, 8, 14), ends_on=date(2027, 8, 16),
+            venue="Lapangan Puputan Badung I Gusti Ngurah Made Agung, Denpasar",
+            description="Bazaar, pitching and creative showcase for young entrepreneurs of Denpasar.",
+            applications_open_at=datetime(2027, 3, 1, 0, 0, tzinfo=UTC),
+            applications_close_at=datetime(2027, 5, 31, 15, 59, tzinfo=UTC),
+            status=EditionStatus.PUBLISHED,
+        ))
+    logins = []
+    for email, name, role, locale, zone, phone, born in DEMO_USERS:
+        if db.session.scalar(select(User).where(User.email == email)) is None:
+            db.session.add(User(
+                email=email, name=name, role=role, locale=locale, timezone=zone, phone_e164=phone,
+                date_of_birth=born, password_hash=hash_password(DEMO_PASSWORD), email_confirmed_at=now_utc(),
+            ))
+        logins.append((email, role))
+    db.session.commit()
+    return logins
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load demo data: a festival edition, one staff user, two Darwin mentors, five applicants."""
+    logins = seed_demo()
+    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    for email, role in logins:
+        click.echo(f"  {role.value:<10} {email}")
+
+
+def register_demo_cli(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,1 @@
+"""Festival editions (and, later, calls and applications)."""

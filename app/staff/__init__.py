@@ -1,0 +1,1 @@
+"""Staff desk: dashboard and people management (invitations)."""
