@@ -4,12 +4,12 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
-from app.core.forms import Form, PhoneNumber
+from app.core.forms import Form, PhoneNumber, choices
 from app.core.i18n import LANGUAGE_NAMES, TIMEZONE_LABELS
 
 REQUIRED = _l("This field is required.")
 PASSWORD_RULE = Length(min=10, max=200, message=_l("Use at least 10 characters."))
-LANGUAGE_CHOICES = list(LANGUAGE_NAMES.items())
+LANGUAGE_CHOICES = LANGUAGE_NAMES.items()
 
 
 def _email_field() -> EmailField:
@@ -39,7 +39,7 @@ def _repeat_password() -> PasswordField:
 
 
 def _timezone_field() -> SelectField:
-    return SelectField(_l("Time zone"), choices=list(TIMEZONE_LABELS.items()), validate_choice=True)
+    return SelectField(_l("Time zone"), choices=choices(TIMEZONE_LABELS.items()), validate_choice=True)
 
 
 class RegistrationForm(Form):
@@ -52,7 +52,7 @@ class RegistrationForm(Form):
     )
     date_of_birth = DateField(_l("Date of birth"), validators=[InputRequired(REQUIRED)],
                               render_kw={"autocomplete": "bday"})
-    locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default="id")
+    locale = SelectField(_l("Preferred language"), choices=choices(LANGUAGE_CHOICES), default="id")
     password = _new_password()
     password_confirm = _repeat_password()
 
@@ -87,29 +87,29 @@ class ProfileForm(Form):
     phone = StringField(_l("Phone (WhatsApp)"), validators=[Optional(), PhoneNumber()],
                         description=_l("For example 0812 3456 7890, or +61 for an Australian number."),
                         render_kw={"autocomplete": "tel", "inputmode": "tel"})
-    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    locale = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
     timezone = _timezone_field()
 
 
 class InviteForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
     email = _email_field()
-    role = SelectField(_l("Role"), choices=[("mentor", _l("Mentor")), ("reviewer", _l("Reviewer")),
-                                            ("staff", _l("Staff"))])
-    locale = SelectField(_l("Language of the invitation"), choices=LANGUAGE_CHOICES, default="en")
+    role = SelectField(_l("Role"), choices=choices([("mentor", _l("Mentor")), ("reviewer", _l("Reviewer")),
+                                                    ("staff", _l("Staff"))]))
+    locale = SelectField(_l("Language of the invitation"), choices=choices(LANGUAGE_CHOICES), default="en")
 
 
 class AcceptInvitationForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED), Length(max=120)],
                        render_kw={"autocomplete": "name"})
-    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    locale = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
     timezone = _timezone_field()
     password = _new_password()
     password_confirm = _repeat_password()
 
 
 class LanguageForm(Form):
-    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
     next = HiddenField()
 
 

@@ -5,6 +5,7 @@ from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 
@@ -20,6 +21,11 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form: FlaskForm) -> _BabelTranslations:
             return _BabelTranslations()
+
+
+def choices(pairs: object) -> list[SelectChoice]:
+    """`(value, label)` pairs as WTForms 3.3+ wants them."""
+    return [SelectChoice(str(value), label) for value, label in pairs]  # type: ignore[attr-defined]
 
 
 # WTForms' own messages, marked here so that extraction keeps them in our catalogs.

@@ -1,0 +1,70 @@
+"""factory_boy factories for the models; rows are committed so that requests see them."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import factory
+from werkzeug.security import generate_password_hash
+
+from app.accounts.models import Invitation, User
+from app.core.clock import now_utc
+from app.core.permissions import Role
+from app.extensions import db
+from app.festival.models import Edition, EditionStatus
+
+PASSWORD = "correct horse battery"
+# Hashed once with the test config's cheap method, so that factories stay fast.
+PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+class BaseFactory(factory.alchemy.SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class UserFactory(BaseFactory):
+    class Meta:
+        model = User
+
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    password_hash = PASSWORD_HASH
+    role = Role.APPLICANT
+    phone_e164 = factory.Sequence(lambda n: f"+62812{n:07d}")
+    date_of_birth = date(2004, 5, 17)
+    locale = "id"
+    timezone = "Asia/Makassar"
+    email_confirmed_at = factory.LazyFunction(now_utc)
+
+    class Params:
+        unconfirmed = factory.Trait(email_confirmed_at=None)
+        staff = factory.Trait(role=Role.STAFF, date_of_birth=None)
+        mentor = factory.Trait(role=Role.MENTOR, locale="en", timezone="Australia/Darwin", date_of_birth=None)
+        reviewer = factory.Trait(role=Role.REVIEWER, date_of_birth=None)
+
+
+class InvitationFactory(BaseFactory):
+    class Meta:
+        model = Invitation
+
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    name = factory.Faker("name")
+    role = Role.MENTOR
+    locale = "en"
+    invited_by = factory.SubFactory(UserFactory, staff=True)
+    expires_at = factory.LazyFunction(lambda: now_utc() + timedelta(days=14))
+
+
+class EditionFactory(BaseFactory):
+    class Meta:
+        model = Edition
+
+    name = factory.Sequence(lambda n: f"D'Youth Festival {2027 + n}")
+    slug = factory.Sequence(lambda n: f"dyf-{2027 + n}")
+    starts_on = date(2027, 8, 14)
+    ends_on = date(2027, 8, 16)
+    venue = "Lapangan Puputan Badung, Denpasar"
+    applications_open_at = datetime(2027, 3, 1, tzinfo=UTC)
+    applications_close_at = datetime(2027, 5, 31, 15, 59, tzinfo=UTC)
+    status = EditionStatus.PUBLISHED

@@ -1,0 +1,44 @@
+"""Command-line tools: the first staff account and idempotent demo data."""
+
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.core.permissions import Role
+from app.demo import DEMO_PASSWORD
+from app.extensions import db
+from app.festival.models import Edition
+
+
+def test_create_staff(app, login):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-staff", "--email", "Kadek@Denpasarkota.go.id", "--name", "Kadek"],
+                           input="staff password 1\nstaff password 1\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User))
+    assert user.email == "kadek@denpasarkota.go.id" and user.role == Role.STAFF and user.is_confirmed
+    assert login(user, "staff password 1").status_code == 302
+
+
+def test_create_staff_refuses_short_password_and_duplicates(app, user_factory):
+    runner = app.test_cli_runner()
+    short = runner.invoke(args=["create-staff", "--email", "a@example.com", "--name", "A"], input="short\nshort\n")
+    assert short.exit_code != 0
+    user_factory(email="b@example.com")
+    dup = runner.invoke(args=["create-staff", "--email", "b@example.com", "--name", "B"],
+                        input="long enough pw\nlong enough pw\n")
+    assert dup.exit_code != 0
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_seed_demo_is_idempotent_and_prints_logins(app, login):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    second = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert "staff@demo.dyouth.id" in first.output and DEMO_PASSWORD in first.output
+    counts = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    assert counts == {Role.STAFF: 1, Role.MENTOR: 2, Role.APPLICANT: 5}
+    assert db.session.scalar(select(func.count()).select_from(Edition)) == 1
+    mentors = db.session.scalars(select(User).where(User.role == Role.MENTOR)).all()
+    assert {m.timezone for m in mentors} == {"Australia/Darwin"}
+    assert login("staff@demo.dyouth.id", DEMO_PASSWORD).headers["Location"].endswith("/home")
