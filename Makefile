@@ -36,7 +36,7 @@ demo: db
 	$(BIN)/flask seed-demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check app tests bench config.py wsgi.py
+	$(BIN)/ruff check app tests config.py wsgi.py $(wildcard bench)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -8,7 +8,7 @@ from dotenv import load_dotenv
 BASE_DIR = Path(__file__).resolve().parent
 load_dotenv(BASE_DIR / ".env")
 
-DEV_SECRET = "dev-only-not-secret"
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 (refused in production)
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -74,7 +74,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (cheap hashing keeps tests fast)
     MAX_CONTENT_LENGTH = 1024 * 1024
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = ""

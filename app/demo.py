@@ -13,18 +13,19 @@ from app.core.permissions import Role
 from app.extensions import db
 from app.festival.models import Edition, EditionStatus
 
-DEMO_PASSWORD = "dyouth-demo-2027"
+DEMO_PASSWORD = "dyouth-demo-2027"  # noqa: S105 (published demo login)
 
+WITA, DARWIN = "Asia/Makassar", "Australia/Darwin"
 DEMO_USERS = [
     # email, name, role, locale, timezone, phone, date of birth
-    ("staff@demo.dyouth.id", "Ni Luh Putu Staf", Role.STAFF, "id", "Asia/Makassar", "+6281234500001", None),
-    ("mentor.sarah@demo.dyouth.id", "Sarah Mitchell", Role.MENTOR, "en", "Australia/Darwin", "+61412345678", None),
-    ("mentor.james@demo.dyouth.id", "James Nguyen", Role.MENTOR, "en", "Australia/Darwin", "+61412345679", None),
-    ("made@demo.dyouth.id", "I Made Wirawan", Role.APPLICANT, "id", "Asia/Makassar", "+6281234500011", date(2003, 4, 12)),
-    ("ayu@demo.dyouth.id", "Ni Kadek Ayu Lestari", Role.APPLICANT, "id", "Asia/Makassar", "+6281234500012", date(2005, 9, 3)),
-    ("komang@demo.dyouth.id", "Komang Arya Putra", Role.APPLICANT, "id", "Asia/Makassar", "+6281234500013", date(1999, 1, 25)),
-    ("wayan@demo.dyouth.id", "Wayan Sari Dewi", Role.APPLICANT, "en", "Asia/Makassar", "+6281234500014", date(2001, 7, 30)),
-    ("ketut@demo.dyouth.id", "Ketut Bagus Pratama", Role.APPLICANT, "id", "Asia/Makassar", "+6281234500015", date(2007, 11, 2)),
+    ("staff@demo.dyouth.id", "Ni Luh Putu Staf", Role.STAFF, "id", WITA, "+6281234500001", None),
+    ("mentor.sarah@demo.dyouth.id", "Sarah Mitchell", Role.MENTOR, "en", DARWIN, "+61412345678", None),
+    ("mentor.james@demo.dyouth.id", "James Nguyen", Role.MENTOR, "en", DARWIN, "+61412345679", None),
+    ("made@demo.dyouth.id", "I Made Wirawan", Role.APPLICANT, "id", WITA, "+6281234500011", date(2003, 4, 12)),
+    ("ayu@demo.dyouth.id", "Ni Kadek Ayu Lestari", Role.APPLICANT, "id", WITA, "+6281234500012", date(2005, 9, 3)),
+    ("komang@demo.dyouth.id", "Komang Arya Putra", Role.APPLICANT, "id", WITA, "+6281234500013", date(1999, 1, 25)),
+    ("wayan@demo.dyouth.id", "Wayan Sari Dewi", Role.APPLICANT, "en", WITA, "+6281234500014", date(2001, 7, 30)),
+    ("ketut@demo.dyouth.id", "Ketut Bagus Pratama", Role.APPLICANT, "id", WITA, "+6281234500015", date(2007, 11, 2)),
 ]
 
 
@@ -55,7 +56,7 @@ def seed_demo() -> list[tuple[str, Role]]:
 def seed_demo_command() -> None:
     """Load demo data: a festival edition, one staff user, two Darwin mentors, five applicants."""
     logins = seed_demo()
-    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, role in logins:
         click.echo(f"  {role.value:<10} {email}")
 

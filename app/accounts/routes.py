@@ -6,8 +6,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import services
 from app.accounts.forms import (
-    AcceptInvitationForm, ChangePasswordForm, EmptyForm, ForgotPasswordForm, LanguageForm, LoginForm, ProfileForm,
-    RegistrationForm, ResetPasswordForm,
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    EmptyForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    ProfileForm,
+    RegistrationForm,
+    ResetPasswordForm,
 )
 from app.core.errors import DomainError, InvalidToken, show_on_form
 from app.core.i18n import LANGUAGE_COOKIE

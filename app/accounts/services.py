@@ -188,7 +188,9 @@ def invitation_for_token(token: str) -> Invitation:
     if invitation is None or invitation.email != data.get("email"):
         raise InvalidToken(_l("This link is not valid. It may have been copied incompletely."))
     if not invitation.is_open:
-        raise InvalidToken(_l("This invitation has already been used or withdrawn. Ask the programme team for a new one."))
+        raise InvalidToken(
+            _l("This invitation has already been used or withdrawn. Ask the programme team for a new one.")
+        )
     return invitation
 
 

@@ -10,7 +10,8 @@ from tests.helpers import csrf_token, field_error, submit, text
 
 @pytest.mark.parametrize(
     ("trait", "home"),
-    [({}, "/applicant"), ({"staff": True}, "/staff/"), ({"mentor": True}, "/mentor"), ({"reviewer": True}, "/reviewer")],
+    [({}, "/applicant"), ({"staff": True}, "/staff/"), ({"mentor": True}, "/mentor"),
+     ({"reviewer": True}, "/reviewer")],
 )
 def test_each_role_lands_on_its_own_home(client, login, user_factory, trait, home):
     user = user_factory(**trait)

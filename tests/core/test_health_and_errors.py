@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from app import create_app
-from app.extensions import db
 from app.core.permissions import public
+from app.extensions import db
 from config import ProductionConfig, TestingConfig
 from tests.helpers import text
 

@@ -56,7 +56,7 @@ def test_mail_is_rendered_in_the_recipients_language(app, user_factory, locale, 
         message = send_confirmation(user) or OutboxMessage.query.one()
     assert subject in message.subject
     assert message.locale == locale
-    assert "<html lang=\"%s\">" % locale in message.body_html
+    assert f'<html lang="{locale}">' in message.body_html
 
 
 def test_flask_mail_send_delivers_pending_rows(app, user_factory, smtp_server):
