@@ -25,9 +25,11 @@ _WIDE_ELEMENTS = """
   return Array.from(document.body.querySelectorAll('*'))
     .filter((el) => el.getBoundingClientRect().right > width + 0.5)
     .slice(0, 5)
-    .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}`
-                 + `${el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\\s+/g, '.') : ''}`
-                 + ` (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
+    .map((el) => {
+      const classes = typeof el.className === 'string' ? el.className.trim().split(/\\s+/).filter(Boolean) : [];
+      const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + classes.map((c) => '.' + c).join('');
+      return `${name} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`;
+    });
 }
 """
 

@@ -162,3 +162,21 @@ def test_register_confirm_log_in_and_switch_language_on_a_phone(page, live_serve
     assert not failed, "requests that failed:\n" + "\n".join(failed)
     live_server.check_no_errors()
     check.assert_clean()
+
+
+def test_the_page_checks_catch_what_they_look_for(page, live_server):
+    """Guard against a check that passes vacuously: break a real page on purpose and expect each finding."""
+    page.goto("/")
+    page.evaluate("""() => document.querySelector('main').insertAdjacentHTML('beforeend',
+        '<img src="/static/none.png" width="10" height="10">'
+        + '<p style="color:#ccc;background:#fff">hard to read</p>'
+        + '<div style="width:900px">too wide</div>')""")
+    check = PageChecks(page)
+    check("a page broken on purpose")
+    report = "\n".join(check.problems)
+    assert "horizontal scroll" in report
+    assert "[critical] image-alt" in report
+    assert "[serious] color-contrast" in report
+    assert 'at img: <img src="/static/none.png"' in report
+    with pytest.raises(AssertionError, match="image-alt"):
+        check.assert_clean()
