@@ -1,0 +1,39 @@
+"""A festival edition: name, dates, venue, application window (stored in UTC, shown in Denpasar time)."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.db import TimestampMixin
+from app.extensions import db
+
+
+class EditionStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class Edition(TimestampMixin, db.Model):
+    __tablename__ = "festival_edition"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
+        CheckConstraint("applications_close_at > applications_open_at", name="window_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    venue: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    applications_open_at: Mapped[datetime]
+    applications_close_at: Mapped[datetime]
+    status: Mapped[EditionStatus] = mapped_column(
+        db.Enum(EditionStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=EditionStatus.DRAFT,
+    )
+
