@@ -24,15 +24,16 @@ def test_account_limit_is_shared_between_workers(app, database_url, user_factory
     redis.Redis.from_url(REDIS_URL).flushdb()  # database 15 belongs to these tests
     overrides = {"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_STORAGE_URI": REDIS_URL}
     workers = [create_app(TestingConfig, overrides) for _ in range(2)]
-    user = user_factory()
+    # Read now: touching a test-session object inside a worker's context would borrow that worker's engine.
+    email = user_factory().email
     try:
         for attempt in range(5):
             worker = workers[attempt % 2]
             with worker.app_context():
-                response = submit(worker.test_client(), "/login", {"email": user.email, "password": "wrong one!!"})
+                response = submit(worker.test_client(), "/login", {"email": email, "password": "wrong one!!"})
             assert response.status_code == 200
         with workers[1].app_context():
-            blocked = submit(workers[1].test_client(), "/login", {"email": user.email, "password": PASSWORD})
+            blocked = submit(workers[1].test_client(), "/login", {"email": email, "password": PASSWORD})
         assert blocked.status_code == 429
     finally:
         redis.Redis.from_url(REDIS_URL).flushdb()
