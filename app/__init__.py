@@ -56,10 +56,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import home  # noqa: F401  (adds the home pages to the accounts blueprint)
     from app.accounts.routes import bp as accounts_bp
     from app.core.routes import bp as core_bp
+    from app.festival.routes import bp as festival_bp
     from app.site.routes import bp as site_bp
     from app.staff.routes import bp as staff_bp
 
-    for blueprint in (core_bp, site_bp, accounts_bp, staff_bp):
+    for blueprint in (core_bp, site_bp, accounts_bp, staff_bp, festival_bp):
         app.register_blueprint(blueprint)
 
 

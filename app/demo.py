@@ -1,6 +1,7 @@
 """`flask seed-demo`: demo data for a first look, loaded idempotently (running it twice changes nothing)."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask
@@ -11,11 +12,14 @@ from app.accounts.services import hash_password
 from app.core.clock import now_utc
 from app.core.permissions import Role
 from app.extensions import db
-from app.festival.models import Edition, EditionStatus
+from app.festival.models import Call, Edition, EditionStatus
+from app.festival.services.defaults import add_defaults
+from app.festival.vocab import CallKind
 
 DEMO_PASSWORD = "dyouth-demo-2027"  # noqa: S105 (published demo login)
 
 WITA, DARWIN = "Asia/Makassar", "Australia/Darwin"
+WITA_TZ = ZoneInfo(WITA)
 DEMO_USERS = [
     # email, name, role, locale, timezone, phone, date of birth
     ("staff@demo.dyouth.id", "Ni Luh Putu Staf", Role.STAFF, "id", WITA, "+6281234500001", None),
@@ -29,17 +33,35 @@ DEMO_USERS = [
 ]
 
 
+def _seed_edition() -> None:
+    """An edition whose application window is open when the demo is loaded, with its three calls."""
+    if db.session.scalar(select(Edition).where(Edition.slug == "dyf-demo")) is not None:
+        return
+    today = now_utc().date()
+    starts = today + timedelta(days=150)
+    edition = Edition(
+        name=f"D'Youth Festival {starts.year}", slug="dyf-demo", code=f"DYF{starts.year % 100:02d}",
+        starts_on=starts, ends_on=starts + timedelta(days=2),
+        venue="Lapangan Puputan Badung I Gusti Ngurah Made Agung, Denpasar",
+        description="Bazaar, pitching and creative showcase for young entrepreneurs of Denpasar.",
+        applications_open_at=datetime.combine(today - timedelta(days=14), time(0, 0), tzinfo=WITA_TZ),
+        applications_close_at=datetime.combine(today + timedelta(days=90), time(23, 59), tzinfo=WITA_TZ),
+        status=EditionStatus.PUBLISHED,
+    )
+    for position, (kind, name_id, name_en) in enumerate([
+        (CallKind.BAZAAR, "Bazar UMKM Kreatif", "Creative bazaar"),
+        (CallKind.PITCHING, "Kompetisi Pitching", "Pitching competition"),
+        (CallKind.SHOWCASE, "Panggung Kreatif", "Creative showcase"),
+    ]):
+        call = Call(kind=kind, name_id=name_id, name_en=name_en, position=position, places=40 if position == 0 else 10)
+        add_defaults(call)
+        edition.calls.append(call)
+    db.session.add(edition)
+
+
 def seed_demo() -> list[tuple[str, Role]]:
     """Add what is missing; return the demo logins."""
-    if db.session.scalar(select(Edition).where(Edition.slug == "dyf-2027")) is None:
-        db.session.add(Edition(
-            name="D'Youth Festival 2027", slug="dyf-2027", starts_on=date(2027, 8, 14), ends_on=date(2027, 8, 16),
-            venue="Lapangan Puputan Badung I Gusti Ngurah Made Agung, Denpasar",
-            description="Bazaar, pitching and creative showcase for young entrepreneurs of Denpasar.",
-            applications_open_at=datetime(2027, 3, 1, 0, 0, tzinfo=UTC),
-            applications_close_at=datetime(2027, 5, 31, 15, 59, tzinfo=UTC),
-            status=EditionStatus.PUBLISHED,
-        ))
+    _seed_edition()
     logins = []
     for email, name, role, locale, zone, phone, born in DEMO_USERS:
         if db.session.scalar(select(User).where(User.email == email)) is None:

@@ -9,7 +9,10 @@ from app.accounts.models import Invitation, User
 from app.core.clock import now_utc
 from app.core.permissions import Role
 from app.extensions import db
-from app.festival.models import Edition, EditionStatus
+from app.festival.models import Application, Call, Edition, EditionStatus, ReviewAssignment
+from app.festival.models.application import ApplicationStatus
+from app.festival.services.defaults import add_defaults
+from app.festival.vocab import CallKind, District, Stage, Subsector
 
 PASSWORD = "correct horse battery"
 # Hashed once with the test config's cheap method, so that factories stay fast.
@@ -62,9 +65,69 @@ class EditionFactory(BaseFactory):
 
     name = factory.Sequence(lambda n: f"D'Youth Festival {2027 + n}")
     slug = factory.Sequence(lambda n: f"dyf-{2027 + n}")
+    code = factory.Sequence(lambda n: f"DYF{27 + n}")
     starts_on = date(2027, 8, 14)
     ends_on = date(2027, 8, 16)
     venue = "Lapangan Puputan Badung, Denpasar"
     applications_open_at = datetime(2027, 3, 1, tzinfo=UTC)
     applications_close_at = datetime(2027, 5, 31, 15, 59, tzinfo=UTC)
     status = EditionStatus.PUBLISHED
+
+
+class CallFactory(BaseFactory):
+    class Meta:
+        model = Call
+
+    edition = factory.SubFactory(EditionFactory)
+    kind = CallKind.BAZAAR
+    name_id = "Bazar UMKM Kreatif"
+    name_en = "Creative bazaar"
+    description_id = "Stan untuk menjual produk Anda selama festival."
+    description_en = "A stall to sell your products during the festival."
+    reviewers_per_application = 2
+
+    @factory.post_generation
+    def defaults(self, create, extracted, **kwargs):  # the kind's questions and rubric, unless defaults=False
+        if extracted is False:
+            return
+        add_defaults(self)
+        if create:
+            db.session.commit()
+
+
+class ApplicationFactory(BaseFactory):
+    """A complete draft (every step filled); use `submitted=True` for one that has been sent."""
+
+    class Meta:
+        model = Application
+
+    call = factory.SubFactory(CallFactory)
+    applicant = factory.SubFactory(UserFactory)
+    full_name = factory.LazyAttribute(lambda o: o.applicant.name)
+    phone_e164 = factory.LazyAttribute(lambda o: o.applicant.phone_e164)
+    date_of_birth = factory.LazyAttribute(lambda o: o.applicant.date_of_birth)
+    district = District.DENPASAR_SELATAN
+    business_name = factory.Sequence(lambda n: f"Usaha Kreatif {n}")
+    subsector = Subsector.CULINARY
+    stage = Stage.STARTED
+    founded_on = date(2024, 1, 10)
+    team_size = 2
+    description = "Jajanan Bali modern dengan bahan lokal."
+    answers = factory.LazyFunction(lambda: {"products": "Klepon, laklak", "price_range": "Rp 10.000 – 30.000"})
+    consent_at = factory.LazyFunction(now_utc)
+    status = ApplicationStatus.DRAFT
+
+    class Params:
+        submitted = factory.Trait(
+            status=ApplicationStatus.SUBMITTED,
+            submitted_at=factory.LazyFunction(now_utc),
+            reference=factory.Sequence(lambda n: f"DYF27-{n + 1:05d}"),
+        )
+
+
+class AssignmentFactory(BaseFactory):
+    class Meta:
+        model = ReviewAssignment
+
+    application = factory.SubFactory(ApplicationFactory, submitted=True)
+    reviewer = factory.SubFactory(UserFactory, reviewer=True)

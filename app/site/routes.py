@@ -4,7 +4,7 @@ from flask import Blueprint, render_template
 
 from app.core.clock import now_utc
 from app.core.permissions import public
-from app.festival.services import next_published_edition
+from app.festival.services.editions import next_published_edition
 
 bp = Blueprint("site", __name__, template_folder="templates")
 

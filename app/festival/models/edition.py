@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin
 from app.extensions import db
@@ -26,6 +26,9 @@ class Edition(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     slug: Mapped[str] = mapped_column(String(60), unique=True)
+    # Prefix of reference numbers, e.g. DYF27 → DYF27-00123; the counter is taken under a row lock.
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    last_reference: Mapped[int] = mapped_column(default=0)
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     venue: Mapped[str] = mapped_column(String(200))
@@ -36,4 +39,11 @@ class Edition(TimestampMixin, db.Model):
         db.Enum(EditionStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
         default=EditionStatus.DRAFT,
     )
+
+    calls: Mapped[list["Call"]] = relationship(  # noqa: F821
+        back_populates="edition", order_by="Call.position", cascade="all, delete-orphan"
+    )
+
+    def window_is_open(self, moment: datetime) -> bool:
+        return self.applications_open_at <= moment < self.applications_close_at
 

@@ -1,0 +1,1 @@
+"""Festival forms, one module per job."""

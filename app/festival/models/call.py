@@ -1,0 +1,106 @@
+"""Calls of an edition (bazaar, pitching, showcase), each with its own questions and review rubric."""
+
+import enum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.db import TimestampMixin
+from app.extensions import db
+from app.festival.models.edition import Edition
+from app.festival.vocab import CallKind
+
+
+def _enum(kind: type[enum.Enum]) -> db.Enum:
+    return db.Enum(kind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+
+
+class Call(TimestampMixin, db.Model):
+    __tablename__ = "festival_call"
+    __table_args__ = (
+        CheckConstraint("reviewers_per_application BETWEEN 1 AND 10", name="reviewers_range"),
+        CheckConstraint("places IS NULL OR places > 0", name="places_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("festival_edition.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[CallKind] = mapped_column(_enum(CallKind))
+    position: Mapped[int] = mapped_column(default=0)
+    name_id: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    description_id: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    places: Mapped[int | None]  # how many can be accepted; None = no fixed number
+    reviewers_per_application: Mapped[int] = mapped_column(default=2)
+    blind_review: Mapped[bool] = mapped_column(default=False)
+    # When an accepted applicant withdraws: offer the place to the best waitlisted one at once, or let staff confirm.
+    auto_promote_waitlist: Mapped[bool] = mapped_column(default=False)
+
+    edition: Mapped[Edition] = relationship(back_populates="calls")
+    questions: Mapped[list["CallQuestion"]] = relationship(
+        back_populates="call", order_by="CallQuestion.position", cascade="all, delete-orphan"
+    )
+    criteria: Mapped[list["RubricCriterion"]] = relationship(
+        back_populates="call", order_by="RubricCriterion.position", cascade="all, delete-orphan"
+    )
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_id
+
+    def description(self, locale: str) -> str:
+        return self.description_en if locale == "en" and self.description_en else self.description_id
+
+
+class QuestionKind(enum.StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    NUMBER = "number"
+    URL = "url"
+    PDF = "pdf"  # answered by uploading a PDF in the files step
+
+
+class CallQuestion(db.Model):
+    __tablename__ = "festival_call_question"
+    __table_args__ = (UniqueConstraint("call_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("festival_call.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind))
+    label_id: Mapped[str] = mapped_column(String(200))
+    label_en: Mapped[str] = mapped_column(String(200))
+    help_id: Mapped[str] = mapped_column(String(400), default="")
+    help_en: Mapped[str] = mapped_column(String(400), default="")
+    required: Mapped[bool] = mapped_column(default=True)
+    max_length: Mapped[int] = mapped_column(default=1000)
+
+    call: Mapped[Call] = relationship(back_populates="questions")
+
+    def label(self, locale: str) -> str:
+        return self.label_en if locale == "en" and self.label_en else self.label_id
+
+    def help(self, locale: str) -> str:
+        return self.help_en if locale == "en" and self.help_en else self.help_id
+
+
+class RubricCriterion(db.Model):
+    __tablename__ = "festival_rubric_criterion"
+    __table_args__ = (CheckConstraint("weight BETWEEN 1 AND 10", name="weight_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("festival_call.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name_id: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    guidance_id: Mapped[str] = mapped_column(String(400), default="")
+    guidance_en: Mapped[str] = mapped_column(String(400), default="")
+    weight: Mapped[int] = mapped_column(default=1)
+
+    call: Mapped[Call] = relationship(back_populates="criteria")
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_id
+
+    def guidance(self, locale: str) -> str:
+        return self.guidance_en if locale == "en" and self.guidance_en else self.guidance_id

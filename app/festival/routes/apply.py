@@ -1,0 +1,3 @@
+"""Festival pages: apply."""
+
+from app.festival.routes import bp  # noqa: F401

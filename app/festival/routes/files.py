@@ -1,0 +1,3 @@
+"""Festival pages: files."""
+
+from app.festival.routes import bp  # noqa: F401

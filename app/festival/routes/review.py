@@ -1,0 +1,3 @@
+"""Festival pages: review."""
+
+from app.festival.routes import bp  # noqa: F401

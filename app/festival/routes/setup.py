@@ -1,0 +1,3 @@
+"""Festival pages: setup."""
+
+from app.festival.routes import bp  # noqa: F401
