@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 
-.PHONY: run test setup translations translations-update db demo lint clean
+.PHONY: run test setup translations translations-update db demo lint bench clean
 
 run: setup db demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
@@ -34,6 +34,10 @@ db: setup
 
 demo: db
 	$(BIN)/flask seed-demo
+
+# Writes bench/results.json (see bench/README.md); BENCH_DATABASE_URL=postgresql+psycopg://… to measure on PostgreSQL.
+bench: setup
+	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests config.py wsgi.py $(wildcard bench)

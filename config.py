@@ -11,6 +11,11 @@ load_dotenv(BASE_DIR / ".env")
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 (refused in production)
 
 
+def _env(name: str, default: str) -> str:
+    """The variable's value; an empty one (as in a copied .env.example) counts as unset."""
+    return os.environ.get(name) or default
+
+
 def _env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -19,13 +24,12 @@ def _env_bool(name: str, default: bool = False) -> bool:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'dyouth.sqlite3'}"
-    )
+    SECRET_KEY = _env("SECRET_KEY", DEV_SECRET)
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'dyouth.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    # Uploads come later; anything larger is refused with a 413 page.
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024))
+    # A 10 MB PDF plus the rest of the form fits; anything larger is refused with a 413 page.
+    MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024)))
+    UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))  # outside static/
 
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"
@@ -39,32 +43,32 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 4 * 3600
 
-    REDIS_URL = os.environ.get("REDIS_URL", "")
+    REDIS_URL = _env("REDIS_URL", "")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
-    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per 10 minutes")
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_IP = _env("LOGIN_LIMIT_PER_IP", "20 per 10 minutes")
+    LOGIN_LIMIT_PER_ACCOUNT = _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
 
-    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
+    MAIL_SERVER = _env("MAIL_SERVER", "")
+    MAIL_PORT = int(_env("MAIL_PORT", "587"))
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
-    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
-    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
-    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "D'Youth <no-reply@dyouth.denpasarkota.go.id>")
-    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", 5))
+    MAIL_USERNAME = _env("MAIL_USERNAME", "")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "D'Youth <no-reply@dyouth.denpasarkota.go.id>")
+    MAIL_MAX_ATTEMPTS = int(_env("MAIL_MAX_ATTEMPTS", "5"))
     # The outbox page lets staff read queued mail in the browser; off in production.
     MAIL_OUTBOX_VIEW = _env_bool("MAIL_OUTBOX_VIEW", True)
 
     # Absolute links in e-mails (confirmation, reset, invitation).
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
-    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    PREFERRED_URL_SCHEME = _env("PREFERRED_URL_SCHEME", "http")
 
-    CONFIRM_TOKEN_MAX_AGE = int(os.environ.get("CONFIRM_TOKEN_MAX_AGE", 3 * 24 * 3600))
-    RESET_TOKEN_MAX_AGE = int(os.environ.get("RESET_TOKEN_MAX_AGE", 2 * 3600))
-    INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", 14 * 24 * 3600))
+    CONFIRM_TOKEN_MAX_AGE = int(_env("CONFIRM_TOKEN_MAX_AGE", str(3 * 24 * 3600)))
+    RESET_TOKEN_MAX_AGE = int(_env("RESET_TOKEN_MAX_AGE", str(2 * 3600)))
+    INVITATION_MAX_AGE = int(_env("INVITATION_MAX_AGE", str(14 * 24 * 3600)))
     PASSWORD_MIN_LENGTH = 10
     # Werkzeug's scrypt (memory-hard); tests lower the cost through this setting.
-    PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
+    PASSWORD_HASH_METHOD = _env("PASSWORD_HASH_METHOD", "scrypt")
 
 
 class DevelopmentConfig(Config):
@@ -73,9 +77,9 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (cheap hashing keeps tests fast)
-    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = ""
 
@@ -89,7 +93,7 @@ class ProductionConfig(Config):
     @classmethod
     def check(cls) -> None:
         """Refuse to start without a real secret key."""
-        key = os.environ.get("SECRET_KEY", "")
+        key = _env("SECRET_KEY", "")
         if not key or key == DEV_SECRET or len(key) < 32:
             raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters in production.")
 
@@ -102,4 +106,4 @@ CONFIGS = {
 
 
 def config_from_env() -> type[Config]:
-    return CONFIGS[os.environ.get("APP_ENV", "development")]
+    return CONFIGS[_env("APP_ENV", "development")]

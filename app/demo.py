@@ -12,9 +12,11 @@ from app.accounts.services import hash_password
 from app.core.clock import now_utc
 from app.core.permissions import Role
 from app.extensions import db
-from app.festival.models import Call, Edition, EditionStatus
+from app.festival.models import Application, ApplicationEvent, Call, Edition, EditionStatus
+from app.festival.models.application import ApplicationStatus
 from app.festival.services.defaults import add_defaults
-from app.festival.vocab import CallKind
+from app.festival.services.workflow import next_reference
+from app.festival.vocab import CallKind, District, Stage, Subsector
 
 DEMO_PASSWORD = "dyouth-demo-2027"  # noqa: S105 (published demo login)
 
@@ -30,6 +32,8 @@ DEMO_USERS = [
     ("komang@demo.dyouth.id", "Komang Arya Putra", Role.APPLICANT, "id", WITA, "+6281234500013", date(1999, 1, 25)),
     ("wayan@demo.dyouth.id", "Wayan Sari Dewi", Role.APPLICANT, "en", WITA, "+6281234500014", date(2001, 7, 30)),
     ("ketut@demo.dyouth.id", "Ketut Bagus Pratama", Role.APPLICANT, "id", WITA, "+6281234500015", date(2007, 11, 2)),
+    ("juri.putu@demo.dyouth.id", "Putu Ayu Juri", Role.REVIEWER, "id", WITA, "+6281234500021", None),
+    ("juri.emma@demo.dyouth.id", "Emma Clarke", Role.REVIEWER, "en", DARWIN, "+61412345680", None),
 ]
 
 
@@ -70,13 +74,52 @@ def seed_demo() -> list[tuple[str, Role]]:
                 date_of_birth=born, password_hash=hash_password(DEMO_PASSWORD), email_confirmed_at=now_utc(),
             ))
         logins.append((email, role))
+    db.session.flush()
+    _seed_applications()
     db.session.commit()
     return logins
 
 
+# applicant e-mail, call position, business, subsector; submitted ones get a reference (no mail is sent)
+DEMO_APPLICATIONS = [
+    ("made@demo.dyouth.id", 0, "Klepon Made", Subsector.CULINARY, True),
+    ("komang@demo.dyouth.id", 0, "Anyaman Bambu Komang", Subsector.CRAFTS, True),
+    ("wayan@demo.dyouth.id", 2, "Wayan Dance Studio", Subsector.PERFORMING_ARTS, True),
+    ("ayu@demo.dyouth.id", 1, "Aplikasi Banjar", Subsector.APP_DEVELOPMENT, False),
+]
+
+
+def _seed_applications() -> None:
+    edition = db.session.scalar(select(Edition).where(Edition.slug == "dyf-demo"))
+    for email, position, business, subsector, submitted in DEMO_APPLICATIONS:
+        applicant = db.session.scalar(select(User).where(User.email == email))
+        call = edition.calls[position]
+        if db.session.scalar(select(Application).where(Application.call_id == call.id,
+                                                       Application.applicant_id == applicant.id)):
+            continue
+        application = Application(
+            call=call, applicant=applicant, full_name=applicant.name, phone_e164=applicant.phone_e164,
+            date_of_birth=applicant.date_of_birth, district=District.DENPASAR_TIMUR, business_name=business,
+            subsector=subsector, stage=Stage.STARTED, founded_on=date(2024, 6, 1), team_size=2,
+            description="Usaha kreatif anak muda Denpasar.", current_step=5 if submitted else 2,
+            answers={"products": "Produk lokal", "price_range": "Rp 15.000 – Rp 50.000",
+                     "showcase_plan": "Tari kreasi 10 menit", "pitch_summary": ""},
+            draft_saved_at=now_utc(),
+        )
+        db.session.add(application)
+        if submitted:
+            application.consent_at = application.submitted_at = now_utc()
+            application.status = ApplicationStatus.SUBMITTED
+            application.reference = next_reference(edition)
+            db.session.add(ApplicationEvent(application=application, actor=applicant,
+                                            from_status=ApplicationStatus.DRAFT,
+                                            to_status=ApplicationStatus.SUBMITTED))
+
+
 @click.command("seed-demo")
 def seed_demo_command() -> None:
-    """Load demo data: a festival edition, one staff user, two Darwin mentors, five applicants."""
+    """Load demo data: an open festival edition with three calls, one staff user, two Darwin mentors, five
+    applicants (three applications submitted, one draft), two reviewers."""
     logins = seed_demo()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, role in logins:

@@ -6,7 +6,7 @@ from app.accounts.models import User
 from app.core.permissions import Role
 from app.demo import DEMO_PASSWORD
 from app.extensions import db
-from app.festival.models import Edition
+from app.festival.models import Application, Edition
 
 
 def test_create_staff(app, login):
@@ -37,8 +37,11 @@ def test_seed_demo_is_idempotent_and_prints_logins(app, login):
     assert first.exit_code == 0 and second.exit_code == 0
     assert "staff@demo.dyouth.id" in first.output and DEMO_PASSWORD in first.output
     counts = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
-    assert counts == {Role.STAFF: 1, Role.MENTOR: 2, Role.APPLICANT: 5}
+    assert counts == {Role.STAFF: 1, Role.MENTOR: 2, Role.APPLICANT: 5, Role.REVIEWER: 2}
     assert db.session.scalar(select(func.count()).select_from(Edition)) == 1
+    references = db.session.scalars(select(Application.reference).where(Application.reference.is_not(None))).all()
+    assert len(references) == 3 and len(set(references)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Application)) == 4
     mentors = db.session.scalars(select(User).where(User.role == Role.MENTOR)).all()
     assert {m.timezone for m in mentors} == {"Australia/Darwin"}
     assert login("staff@demo.dyouth.id", DEMO_PASSWORD).headers["Location"].endswith("/home")

@@ -20,6 +20,7 @@ PUBLIC_ENDPOINTS = {
     "accounts.reset_password",
     "accounts.set_language",
     "accounts.accept_invitation",
+    "festival.calls",
 }
 
 
@@ -64,6 +65,11 @@ ACCESS = {
     "/staff/": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
     "/staff/invitations": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
     "/staff/outbox": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
+    "/staff/editions": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
+    "/staff/editions/new": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
+    "/staff/applications": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
+    "/festival": {ANON: 200, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
+    "/review": {ANON: 302, APPLICANT: 403, STAFF: 403, MENTOR: 403, REVIEWER: 200},
 }
 
 ROLE_TRAITS = {APPLICANT: {}, STAFF: {"staff": True}, MENTOR: {"mentor": True}, REVIEWER: {"reviewer": True}}
@@ -81,3 +87,38 @@ def test_role_page_table(client, login, user_factory, role):
 def test_table_covers_every_get_page(app):
     pages = {r.rule for r in app.url_map.iter_rules() if "GET" in r.methods and "<" not in r.rule}
     assert pages <= set(ACCESS), f"add to ACCESS: {sorted(pages - set(ACCESS))}"
+
+
+OWNER, OTHER_APPLICANT, ASSIGNED, OTHER_REVIEWER = "owner", "other applicant", "assigned reviewer", "other reviewer"
+OBJECT_ROLES = [ANON, OWNER, OTHER_APPLICANT, STAFF, MENTOR, ASSIGNED, OTHER_REVIEWER]
+
+# page (with the ids of one submitted application, its call and edition, its review) → status per role.
+OBJECT_ACCESS = {
+    "/applications/{a}": [302, 200, 404, 200, 404, 404, 404],
+    "/applications/{a}/summary": [302, 200, 404, 200, 404, 404, 404],
+    "/applications/{a}/step/1": [302, 302, 404, 404, 404, 404, 404],
+    "/applications/{a}/withdraw": [302, 200, 404, 404, 404, 404, 404],
+    "/review/{r}": [302, 403, 403, 403, 403, 200, 404],
+    "/staff/applications/{a}": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/calls/{c}": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/calls/{c}/ranking": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/calls/{c}/reviewers": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/editions/{e}": [302, 403, 403, 200, 403, 403, 403],
+}
+
+
+@pytest.mark.parametrize("role", OBJECT_ROLES)
+def test_role_object_page_table(client, login, user_factory, role):
+    from tests.factories import AssignmentFactory
+
+    assignment = AssignmentFactory()
+    application = assignment.application
+    ids = {"a": application.id, "r": assignment.id, "c": application.call_id, "e": application.call.edition_id}
+    users = {OWNER: application.applicant, OTHER_APPLICANT: user_factory(), STAFF: user_factory(staff=True),
+             MENTOR: user_factory(mentor=True), ASSIGNED: assignment.reviewer,
+             OTHER_REVIEWER: user_factory(reviewer=True)}
+    if role != ANON:
+        login(users[role])
+    column = OBJECT_ROLES.index(role)
+    got = {page: client.get(page.format(**ids)).status_code for page in OBJECT_ACCESS}
+    assert got == {page: statuses[column] for page, statuses in OBJECT_ACCESS.items()}

@@ -21,7 +21,15 @@ def home():
 @bp.get("/applicant")
 @role_required(Role.APPLICANT)
 def applicant_home():
-    return render_template("accounts/home_applicant.html", applications=[])
+    from app.core.clock import now_utc
+    from app.festival.services import drafts
+    from app.festival.services.workflow import STATUS_LABELS
+
+    return render_template(
+        "accounts/home_applicant.html", applications=drafts.applications_of(current_user),
+        open_calls=drafts.open_calls(now_utc(), user=current_user), STATUS_LABELS=STATUS_LABELS,
+        STEP_TITLES=drafts.STEP_TITLES,
+    )
 
 
 @bp.get("/mentor")
@@ -33,4 +41,6 @@ def mentor_home():
 @bp.get("/reviewer")
 @role_required(Role.REVIEWER)
 def reviewer_home():
-    return render_template("accounts/home_reviewer.html", assignments=[])
+    from app.festival.services.reviewing import work_of  # the festival package builds on accounts, not back
+
+    return render_template("accounts/home_reviewer.html", work=work_of(current_user))

@@ -1,7 +1,7 @@
 """Form base class whose built-in WTForms messages go through our own catalogs (WTForms ships no Indonesian)."""
 
 import phonenumbers
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field
@@ -10,11 +10,13 @@ from wtforms.validators import ValidationError
 
 
 class _BabelTranslations:
+    """WTForms formats its messages itself, so these return the translated text unformatted."""
+
     def gettext(self, string: str) -> str:
-        return gettext(string)
+        return get_translations().ugettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return ngettext(singular, plural, n)
+        return get_translations().ungettext(singular, plural, n)
 
 
 class Form(FlaskForm):
@@ -34,6 +36,9 @@ WTFORMS_MESSAGES = (
     _l("Invalid email address."),
     _l("Not a valid date value."),
     _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+    _l("Not a valid datetime value."),
     _l("Not a valid choice."),
     _l("Invalid Choice: could not coerce."),
     _l("Field must be at least %(min)d characters long."),

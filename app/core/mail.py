@@ -11,6 +11,7 @@ from email.message import EmailMessage
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,6 +23,13 @@ class MailStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+
+
+MAIL_STATUS_LABELS = {
+    MailStatus.PENDING: _l("waiting to be sent"),
+    MailStatus.SENT: _l("sent"),
+    MailStatus.FAILED: _l("failed"),
+}
 
 
 class OutboxMessage(db.Model):

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import func, select, text
 
 from app.core.db import get_or_404
-from app.core.mail import OutboxMessage
+from app.core.mail import MAIL_STATUS_LABELS, OutboxMessage
 from app.core.permissions import public, staff_required
 from app.extensions import db, limiter
 
@@ -41,7 +41,7 @@ def outbox():
     if to:
         query = query.where(func.lower(OutboxMessage.to_address).contains(to.lower()))
     pagination = db.paginate(query, page=page, per_page=OUTBOX_PAGE_SIZE, error_out=False)
-    return render_template("core/outbox.html", pagination=pagination, to=to)
+    return render_template("core/outbox.html", pagination=pagination, to=to, status_labels=MAIL_STATUS_LABELS)
 
 
 @bp.get("/staff/outbox/<int:message_id>")
@@ -49,4 +49,4 @@ def outbox():
 def outbox_message(message_id: int):
     _outbox_enabled()
     message = get_or_404(OutboxMessage, message_id)
-    return render_template("core/outbox_message.html", message=message)
+    return render_template("core/outbox_message.html", message=message, status_labels=MAIL_STATUS_LABELS)

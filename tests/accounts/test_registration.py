@@ -146,3 +146,10 @@ def test_logged_in_user_is_sent_home_from_register(client, login, user_factory):
     login(user_factory())
     response = client.get("/register")
     assert response.status_code == 302 and response.headers["Location"].endswith("/home")
+
+
+def test_wtforms_own_length_message_is_shown_not_a_crash(client):
+    response = submit(client, "/register", {**GOOD, "name": "x" * 121}, headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert field_error(text(response), "name") == "Field cannot be longer than 120 characters."
+    assert user_count() == 0

@@ -57,7 +57,7 @@ def test_500_page_is_translated(database_url):
 
 
 def test_oversized_request_is_refused_cleanly(client):
-    response = client.post("/register", data={"name": "x" * (1024 * 1024 + 10)},
+    response = client.post("/register", data={"name": "x" * (12 * 1024 * 1024 + 1)},
                            headers={"Accept-Language": "en"})
     assert response.status_code == 413
     assert "larger than we accept" in text(response)
@@ -79,3 +79,23 @@ def test_production_sets_secure_cookies(monkeypatch):
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.config["MAIL_OUTBOX_VIEW"] is False
+
+
+def test_a_copied_env_example_starts_the_development_app(tmp_path):
+    """Every variable of .env.example, as shipped (many empty), gives a working development config."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    for line in (root / ".env.example").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            value = value.split("  #")[0].strip().strip('"')
+            env[name.strip()] = value
+    code = ("from app import create_app; a = create_app(); "
+            "print(a.config['SQLALCHEMY_DATABASE_URI'].startswith('sqlite:///'), bool(a.config['SECRET_KEY']))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True True"

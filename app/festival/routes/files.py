@@ -1,3 +1,59 @@
-"""Festival pages: files."""
+"""Uploaded files: served only to who may see the application (anyone else gets 404), removed from a draft."""
 
-from app.festival.routes import bp  # noqa: F401
+from pathlib import PurePath
+
+from flask import Response, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts.forms import EmptyForm
+from app.core.db import get_or_404
+from app.core.errors import DomainError
+from app.extensions import db
+from app.festival.models import ApplicationFile
+from app.festival.routes import bp
+from app.festival.services import uploads
+from app.festival.services.access import can_edit_application, can_view_application, hides_identity
+
+
+@bp.get("/files/<int:file_id>")
+def file(file_id: int):
+    record = get_or_404(ApplicationFile, file_id)
+    if not can_view_application(current_user, record.application):
+        abort(404)
+    try:
+        data = uploads.read_stored(record)
+    except FileNotFoundError:
+        abort(404)
+    response = Response(data, mimetype=record.content_type)
+    # The name is ours (letters, digits, " -_" and our own suffix), so it is safe in the header.
+    name = record.original_name
+    if hides_identity(current_user, record.application):  # blind review: a file name can carry a name
+        name = f"{record.kind.value}-{record.id}{PurePath(record.storage_key).suffix}"
+    response.headers.set("Content-Disposition", "inline", filename=name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/files/<int:file_id>/delete")
+def delete_file(file_id: int):
+    record = get_or_404(ApplicationFile, file_id)
+    application = record.application
+    if application.applicant_id != current_user.id:
+        abort(404)
+    step_url = url_for("festival.step", application_id=application.id, step=4)
+    if not can_edit_application(current_user, application):
+        return redirect(url_for("festival.application", application_id=application.id))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        storage_key = uploads.delete_file(record, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(step_url)
+    db.session.commit()
+    uploads.remove_stored(storage_key)
+    flash(_("The file has been removed."), "info")
+    return redirect(step_url)

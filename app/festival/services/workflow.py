@@ -81,8 +81,13 @@ def _by(actor: User | None, application: Application) -> By:
     raise NotAllowed(_l("You cannot change this application."))
 
 
-def transition(application: Application, target: S, actor: User | None, message: str = "") -> ApplicationEvent:
-    """Move `application` to `target` if the table allows it for this actor (None = the portal itself)."""
+def transition(
+    application: Application, target: S, actor: User | None, message: str = "", flush: bool = True
+) -> ApplicationEvent:
+    """Move `application` to `target` if the table allows it for this actor (None = the portal itself).
+
+    `flush=False` lets a caller moving thousands at once (reviewer distribution) flush once at the end.
+    """
     by = _by(actor, application)
     current = application.status
     if not can_move(current, target, by):
@@ -104,7 +109,12 @@ def transition(application: Application, target: S, actor: User | None, message:
         applicant = application.applicant
         queue_mail(applicant.email, NOTIFY[target], applicant.locale, application=application, event=event,
                    applicant=applicant, call=application.call, edition=application.call.edition)
-    db.session.flush()
+    if flush:
+        db.session.flush()
+    if current == S.ACCEPTED and target == S.WITHDRAWN:  # a place is free: the waiting list moves up
+        from app.festival.services.waitlist import place_freed
+
+        place_freed(application)
     return event
 
 

@@ -1,0 +1,125 @@
+"""Staff desk forms: the list's filters (GET, no CSRF), decisions one by one or in bulk, and the waitlist offer."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from app.core.forms import Form, choices
+from app.festival.models.application import ApplicationStatus as S
+from app.festival.services.listing import DEFAULT_SORT, LISTED_STATUSES, SORTS, ApplicationFilters
+from app.festival.services.workflow import DECISIONS, STATUS_LABELS
+from app.festival.vocab import DISTRICT_LABELS, SUBSECTOR_LABELS, District, Subsector
+
+REQUIRED = _l("This field is required.")
+DECISION_LABELS = {
+    S.ACCEPTED: _l("Accept"),
+    S.WAITLISTED: _l("Put on the waiting list"),
+    S.REJECTED: _l("Reject"),
+}
+MESSAGE_HELP = _l("Optional. Sent in the e-mail to the applicant, word for word, and kept in the history.")
+SCORE_RANGE = NumberRange(min=1, max=5, message=_l("Enter a score from 1 to 5."))
+
+
+def _any(label: str) -> list[tuple[str, str]]:
+    return [("", label)]
+
+
+class FilterForm(Form):
+    """Read from the query string; an invalid field is shown with its error and left out of the filters."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search"), validators=[Optional(), Length(max=120)],
+                    description=_l("Name, business or reference number."))
+    edition = SelectField(_l("Edition"), validators=[Optional()])
+    call = SelectField(_l("Call"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()], choices=choices(
+        _any(_l("Any status")) + [(s.value, STATUS_LABELS[s]) for s in LISTED_STATUSES]))
+    subsector = SelectField(_l("Subsector"), validators=[Optional()], choices=choices(
+        _any(_l("Any subsector")) + [(s.value, label) for s, label in SUBSECTOR_LABELS.items()]))
+    district = SelectField(_l("District"), validators=[Optional()], choices=choices(
+        _any(_l("Any district")) + [(d.value, label) for d, label in DISTRICT_LABELS.items()]))
+    score_min = DecimalField(_l("Score from"), places=None, validators=[Optional(), SCORE_RANGE],
+                             render_kw={"inputmode": "decimal", "step": "0.1", "min": 1, "max": 5})
+    score_max = DecimalField(_l("Score to"), places=None, validators=[Optional(), SCORE_RANGE],
+                             render_kw={"inputmode": "decimal", "step": "0.1", "min": 1, "max": 5})
+    sort = SelectField(_l("Sort"), choices=choices(SORTS.items()), default=DEFAULT_SORT, validators=[Optional()])
+
+    def set_places(self, calls: list, locale: str) -> None:
+        """Edition and call choices from the calls (each with its edition loaded)."""
+        editions = {call.edition.id: call.edition.name for call in calls}
+        self.edition.choices = choices(_any(_l("Any edition")) + list(editions.items()))
+        self.call.choices = choices(
+            _any(_l("Any call")) + [(call.id, f"{call.edition.name}: {call.name(locale)}") for call in calls])
+
+    def _clean(self, name: str) -> object:
+        field = getattr(self, name)
+        return None if field.errors or field.data in (None, "") else field.data
+
+    def filters(self) -> ApplicationFilters:
+        """The valid fields as filters (call `validate()` first)."""
+        edition, call = self._clean("edition"), self._clean("call")
+        status, subsector, district = self._clean("status"), self._clean("subsector"), self._clean("district")
+        low, high = self._clean("score_min"), self._clean("score_max")
+        return ApplicationFilters(
+            edition_id=int(edition) if edition else None,
+            call_id=int(call) if call else None,
+            status=S(status) if status else None,
+            subsector=Subsector(subsector) if subsector else None,
+            district=District(district) if district else None,
+            score_min=float(low) if low is not None else None,
+            score_max=float(high) if high is not None else None,
+            search=self._clean("q") or "",
+            sort=self._clean("sort") or DEFAULT_SORT,
+        )
+
+    def active_args(self) -> dict[str, str]:
+        """The valid, non-empty filters as query-string arguments, for links that keep them."""
+        return {name: str(field.data) for name, field in self._fields.items()
+                if not field.errors and field.data not in (None, "")}
+
+
+def _a_decision(form: Form, field: SelectField) -> None:
+    if field.data not in {d.value for d in DECISIONS}:
+        raise ValidationError(_l("Choose accept, waiting list or reject."))
+
+
+def _decision_field() -> SelectField:
+    # Choices are the moves the table allows (set by the route); the workflow refuses any other.
+    return SelectField(_l("Decision"), validators=[DataRequired(REQUIRED), _a_decision], validate_choice=False)
+
+
+def _message_field() -> TextAreaField:
+    return TextAreaField(_l("Personal message"), validators=[Optional(), Length(max=2000)], description=MESSAGE_HELP,
+                         render_kw={"rows": 3})
+
+
+def decision_choices(targets: list[S]) -> list:
+    return choices(_any(_l("Choose…")) + [(t.value, DECISION_LABELS[t]) for t in targets])
+
+
+class DecisionForm(Form):
+    decision = _decision_field()
+    message = _message_field()
+
+
+class BulkDecisionForm(Form):
+    ids = SelectMultipleField(_l("Applications"), coerce=int, validate_choice=False, choices=[],
+                              validators=[DataRequired(_l("Select at least one application in the list."))])
+    decision = _decision_field()
+    message = _message_field()
+
+
+class OfferPlaceForm(Form):
+    application_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    next = HiddenField()

@@ -1,0 +1,161 @@
+"""Forms staff use to set up festival editions, calls, questions and rubric criteria."""
+
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
+
+from app.core.forms import Form, choices
+from app.festival.models import EditionStatus
+from app.festival.models.call import QuestionKind
+from app.festival.vocab import CALL_KIND_LABELS
+
+REQUIRED = _l("This field is required.")
+
+
+def _at_most(n: int) -> Length:
+    # An explicit message: WTForms' own plural message trips over app.core.forms' ngettext (KeyError 'max').
+    return Length(max=n, message=_l("Use at most %(max)d characters."))
+
+EDITION_STATUS_LABELS = {
+    EditionStatus.DRAFT: _l("Draft (only staff see it)"),
+    EditionStatus.PUBLISHED: _l("Published"),
+    EditionStatus.ARCHIVED: _l("Archived"),
+}
+QUESTION_KIND_LABELS = {
+    QuestionKind.SHORT_TEXT: _l("Short text"),
+    QuestionKind.LONG_TEXT: _l("Long text"),
+    QuestionKind.NUMBER: _l("Number"),
+    QuestionKind.URL: _l("Link (web address)"),
+    QuestionKind.PDF: _l("PDF file (uploaded in the files step)"),
+}
+WINDOW_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _text(label: str, max_length: int, required: bool = False, **kwargs) -> StringField:
+    validators = [InputRequired(REQUIRED)] if required else [Optional()]
+    return StringField(label, validators=[*validators, _at_most(max_length)], filters=[_strip], **kwargs)
+
+
+def _area(label: str, max_length: int, **kwargs) -> TextAreaField:
+    return TextAreaField(label, validators=[Optional(), _at_most(max_length)], filters=[_strip], **kwargs)
+
+
+def _window(label: str) -> DateTimeLocalField:
+    return DateTimeLocalField(
+        label, validators=[InputRequired(REQUIRED)], format=WINDOW_FORMATS, tz=ZoneInfo("Asia/Makassar"),
+        invalid_value_message=_l("Enter a date and a time, such as 2027-03-01 08:00."),
+        description=_l("Denpasar time (WITA, UTC+8)."),
+    )
+
+
+def _day(label: str) -> DateField:
+    return DateField(label, validators=[InputRequired(REQUIRED)],
+                     invalid_value_message=_l("Enter a date, such as 2027-08-14."))
+
+
+class EditionForm(Form):
+    name = _text(_l("Name"), 120, required=True, description=_l("For example: D'Youth Festival 2027."))
+    slug = StringField(
+        _l("Web address"), validators=[Optional(), _at_most(60)], filters=[_strip, _lower],
+        description=_l("Lower-case letters, digits and hyphens, such as dyf-2027. Left empty, it is made from the "
+                       "name."),
+    )
+    code = StringField(
+        _l("Reference code"), validators=[InputRequired(REQUIRED), _at_most(10)], filters=[_strip, _upper],
+        description=_l("2 to 10 capital letters or digits; reference numbers start with it (DYF27-00001). It "
+                       "cannot change once an application has a reference number."),
+    )
+    starts_on = _day(_l("First festival day"))
+    ends_on = _day(_l("Last festival day"))
+    venue = _text(_l("Venue"), 200, required=True)
+    description = _area(_l("Description"), 5000)
+    applications_open_at = _window(_l("Applications open"))
+    applications_close_at = _window(_l("Applications close"))
+    status = SelectField(_l("Status"), choices=choices(EDITION_STATUS_LABELS.items()),
+                         default=EditionStatus.DRAFT.value,
+                         description=_l("Applicants see only published editions."))
+
+
+class CallForm(Form):
+    kind = SelectField(_l("Kind of call"), choices=choices(CALL_KIND_LABELS.items()))
+    name_id = _text(_l("Name (Indonesian)"), 120, required=True)
+    name_en = _text(_l("Name (English)"), 120, description=_l("Left empty, the Indonesian name is shown."))
+    description_id = _area(_l("Description (Indonesian)"), 5000)
+    description_en = _area(_l("Description (English)"), 5000)
+    places = IntegerField(
+        _l("Places"), validators=[Optional(), NumberRange(min=1, message=_l("Enter a whole number of at least 1."))],
+        description=_l("How many applicants can be accepted. Leave empty for no fixed number."),
+        render_kw={"inputmode": "numeric", "min": 1},
+    )
+    reviewers_per_application = IntegerField(
+        _l("Reviewers per application"),
+        validators=[InputRequired(REQUIRED), NumberRange(min=1, max=10, message=_l("Enter a number from 1 to 10."))],
+        default=2, render_kw={"inputmode": "numeric", "min": 1, "max": 10},
+    )
+    blind_review = BooleanField(_l("Blind review (reviewers do not see names, NIK or contacts)"))
+    auto_promote_waitlist = BooleanField(
+        _l("When an accepted applicant withdraws, offer the place to the best waitlisted applicant at once")
+    )
+
+
+class QuestionForm(Form):
+    key = StringField(
+        _l("Key"), validators=[InputRequired(REQUIRED), _at_most(40)], filters=[_strip, _lower],
+        description=_l("A short name for exports and for the answers, such as price_range: lower-case letters, "
+                       "digits and underscores. Unique within the call."),
+    )
+    kind = SelectField(_l("Kind of answer"), choices=choices(QUESTION_KIND_LABELS.items()),
+                       default=QuestionKind.SHORT_TEXT.value)
+    label_id = _text(_l("Question (Indonesian)"), 200, required=True)
+    label_en = _text(_l("Question (English)"), 200, description=_l("Left empty, the Indonesian text is shown."))
+    help_id = _text(_l("Help text (Indonesian)"), 400)
+    help_en = _text(_l("Help text (English)"), 400)
+    required = BooleanField(_l("An answer is required"), default=True)
+    max_length = IntegerField(
+        _l("Longest answer (characters)"),
+        validators=[Optional(), NumberRange(min=1, max=10000, message=_l("Enter a number from 1 to 10000."))],
+        default=1000, description=_l("For text and link answers; not used for numbers and PDF files."),
+        render_kw={"inputmode": "numeric", "min": 1, "max": 10000},
+    )
+
+
+class CriterionForm(Form):
+    name_id = _text(_l("Criterion (Indonesian)"), 120, required=True)
+    name_en = _text(_l("Criterion (English)"), 120, description=_l("Left empty, the Indonesian text is shown."))
+    guidance_id = _area(_l("Guidance for reviewers (Indonesian)"), 400)
+    guidance_en = _area(_l("Guidance for reviewers (English)"), 400)
+    weight = IntegerField(
+        _l("Weight"),
+        validators=[InputRequired(REQUIRED), NumberRange(min=1, max=10, message=_l("Enter a number from 1 to 10."))],
+        default=1, description=_l("1 to 10: how much this criterion counts in the weighted mean. Reviewers always "
+                                  "score from 1 to 5."),
+        render_kw={"inputmode": "numeric", "min": 1, "max": 10},
+    )
+
+
+class MoveForm(Form):
+    """Move a question or criterion: the pressed button sends direction=up or direction=down."""
+
+    direction = StringField(validators=[AnyOf(["up", "down"])])

@@ -1,0 +1,70 @@
+"""Staff decisions on applications (accept, waitlist, reject), one by one or in bulk.
+
+Every decision goes through `workflow.transition`, which refuses a move the table does not allow, records the event
+(who, when, from, to, message) and queues the mail in the applicant's language.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import User
+from app.core.errors import InvalidState, NotAllowed
+from app.core.permissions import Role
+from app.extensions import db
+from app.festival.models import Application, ApplicationEvent, Call
+from app.festival.models.application import ApplicationStatus as S
+from app.festival.services.workflow import DECISIONS, By, can_move, transition
+
+
+def _require_staff(actor: User) -> None:
+    if actor.role != Role.STAFF:
+        raise NotAllowed(_l("Only staff can decide on applications."))
+
+
+def _require_decision(decision: S) -> None:
+    if decision not in DECISIONS:
+        raise InvalidState(_l("Choose accept, waiting list or reject."), field="decision")
+
+
+def decision_choices(application: Application) -> list[S]:
+    """The decisions the transition table allows staff to take on this application now."""
+    return [target for target in DECISIONS if can_move(application.status, target, By.STAFF)]
+
+
+def decide(actor: User, application: Application, decision: S, message: str = "") -> ApplicationEvent:
+    """Accept, waitlist or reject one application, with an optional personal message to the applicant."""
+    _require_staff(actor)
+    _require_decision(decision)
+    return transition(application, decision, actor, message)
+
+
+@dataclass
+class BulkOutcome:
+    decided: list[Application] = field(default_factory=list)
+    skipped: list[Application] = field(default_factory=list)  # each keeps the status that made the move illegal
+
+
+def decide_many(actor: User, application_ids: Iterable[int], decision: S, message: str = "") -> BulkOutcome:
+    """The same decision for several applications. Where the table forbids the move, the application is skipped
+    untouched and reported; the others are decided, each one completely (status, event, mail)."""
+    _require_staff(actor)
+    _require_decision(decision)
+    ids = sorted(set(application_ids))
+    applications = db.session.scalars(
+        select(Application)
+        .where(Application.id.in_(ids), Application.status != S.DRAFT)  # drafts are private: not found
+        .options(selectinload(Application.applicant), selectinload(Application.call).selectinload(Call.edition))
+        .order_by(Application.id)
+    )
+    outcome = BulkOutcome()
+    for application in applications:
+        if can_move(application.status, decision, By.STAFF):
+            transition(application, decision, actor, message)
+            outcome.decided.append(application)
+        else:
+            outcome.skipped.append(application)
+    return outcome

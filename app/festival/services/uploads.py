@@ -1,0 +1,193 @@
+"""Uploaded files: the type is read from the content (never the name), photos are re-encoded so that no EXIF (GPS)
+data survives, and everything is stored outside the web root under a random name.
+
+`add_photo` and `add_pdf` validate completely before they touch the disk or the session, so a refused file leaves the
+draft as it was. A file removed from the session is deleted from the disk by the route, after its commit.
+"""
+
+import hashlib
+import io
+import secrets
+import warnings
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from app.accounts.models import User
+from app.core.errors import DomainError, NotAllowed
+from app.extensions import db
+from app.festival.models import Application, ApplicationFile
+from app.festival.models.application import FileKind
+from app.festival.models.call import QuestionKind
+from app.festival.services.access import can_edit_application
+
+MB = 1024 * 1024
+MAX_PHOTOS = 5
+PHOTO_MAX_BYTES = 5 * MB
+PDF_MAX_BYTES = 10 * MB
+# A decompression bomb is a small file that decodes to a huge picture; 40 megapixels is more than any phone takes.
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
+PDF_MAGIC = b"%PDF-"
+
+
+class UploadRefused(DomainError):
+    pass
+
+
+def _check_editable(application: Application, actor: User) -> None:
+    if not can_edit_application(actor, application):
+        raise NotAllowed(_l("This application can no longer be changed."))
+
+
+def _check_size(data: bytes, limit: int, field: str) -> None:
+    if not data:
+        raise UploadRefused(_l("The file is empty."), field=field)
+    if len(data) > limit:
+        raise UploadRefused(
+            _l("The file is %(size)s MB; the limit is %(limit)d MB.", size=f"{len(data) / MB:.1f}", limit=limit // MB),
+            field=field,
+        )
+
+
+def clean_photo(data: bytes, field: str = "photos") -> tuple[bytes, str, str]:
+    """Decode a JPEG/PNG/WebP picture and encode it again without metadata; return (bytes, content type, suffix).
+
+    The EXIF orientation is applied to the pixels first, so the picture still stands the right way up.
+    """
+    refused = UploadRefused(_l("This file is not a JPEG, PNG or WebP picture, or it is damaged."), field=field)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format not in PHOTO_FORMATS:
+                    raise refused
+                if image.width * image.height > PHOTO_MAX_PIXELS:
+                    raise UploadRefused(
+                        _l("This picture is too large (%(width)d × %(height)d pixels); please send a smaller one.",
+                           width=image.width, height=image.height), field=field)
+                image_format = image.format
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
+            OSError, SyntaxError, ValueError) as error:
+        raise refused from error
+
+    content_type, suffix = PHOTO_FORMATS[image_format]
+    # Keep only what the pixels need (colour profile, PNG transparency); encoders fall back on `info` for the rest
+    # (a JPEG comment, for one), so it is emptied.
+    options: dict[str, object] = {key: upright.info[key] for key in ("icc_profile", "transparency")
+                                  if upright.info.get(key) is not None}
+    upright.info = {}
+    if image_format == "JPEG":
+        if upright.mode not in ("RGB", "L", "CMYK"):
+            upright = upright.convert("RGB")
+        options.update(quality=90, optimize=True)
+    elif image_format == "WEBP":
+        if upright.mode not in ("RGB", "RGBA"):
+            upright = upright.convert("RGBA" if "A" in upright.getbands() else "RGB")
+        options.update(quality=90)
+    elif upright.mode not in ("1", "L", "LA", "I", "P", "RGB", "RGBA"):
+        upright = upright.convert("RGBA")
+    if image_format != "PNG" or upright.mode not in ("1", "L", "P", "RGB"):
+        options.pop("transparency", None)
+    output = io.BytesIO()
+    upright.save(output, format=image_format, **options)  # no exif=, no pnginfo=: metadata is not written
+    return output.getvalue(), content_type, suffix
+
+
+def check_pdf(data: bytes, field: str) -> None:
+    _check_size(data, PDF_MAX_BYTES, field)
+    if not data.startswith(PDF_MAGIC):
+        raise UploadRefused(_l("This file is not a PDF document."), field=field)
+
+
+def _storage_path(storage_key: str) -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / storage_key[:2] / storage_key
+
+
+def _store(data: bytes, suffix: str) -> str:
+    """Write `data` under a new random name; return its storage key."""
+    storage_key = f"{secrets.token_hex(16)}.{suffix}"
+    path = _storage_path(storage_key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(path)
+    return storage_key
+
+
+def read_stored(file: ApplicationFile) -> bytes:
+    return _storage_path(file.storage_key).read_bytes()
+
+
+def remove_stored(storage_key: str) -> None:
+    """Delete a stored file from the disk (call it after the commit that removed its row)."""
+    _storage_path(storage_key).unlink(missing_ok=True)
+
+
+def _safe_name(name: str | None, suffix: str) -> str:
+    stem = Path((name or "").replace("\\", "/")).name.rsplit(".", 1)[0]
+    stem = "".join(ch for ch in stem if ch.isascii() and (ch.isalnum() or ch in " -_"))[:80].strip() or "file"
+    return f"{stem}.{suffix}"
+
+
+def _add(application: Application, kind: FileKind, data: bytes, name: str | None, content_type: str, suffix: str,
+         question_key: str | None = None) -> ApplicationFile:
+    record = ApplicationFile(
+        kind=kind, question_key=question_key, original_name=_safe_name(name, suffix),
+        storage_key=_store(data, suffix), content_type=content_type, size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    application.files.append(record)
+    db.session.flush()
+    return record
+
+
+def photos_of(application: Application) -> list[ApplicationFile]:
+    return [f for f in application.files if f.kind == FileKind.PHOTO]
+
+
+def pdf_for(application: Application, question_key: str) -> ApplicationFile | None:
+    return next((f for f in application.files if f.kind == FileKind.PDF and f.question_key == question_key), None)
+
+
+def add_photo(application: Application, data: bytes, name: str | None, actor: User,
+              field: str = "photos") -> ApplicationFile:
+    """Add one product photo (at most five per application)."""
+    _check_editable(application, actor)
+    if len(photos_of(application)) >= MAX_PHOTOS:
+        raise UploadRefused(_l("You can add at most %(count)d photos; remove one first.", count=MAX_PHOTOS),
+                            field=field)
+    _check_size(data, PHOTO_MAX_BYTES, field)
+    cleaned, content_type, suffix = clean_photo(data, field)
+    return _add(application, FileKind.PHOTO, cleaned, name, content_type, suffix)
+
+
+def add_pdf(application: Application, question_key: str, data: bytes, name: str | None, actor: User,
+            field: str) -> tuple[ApplicationFile, str | None]:
+    """Store the PDF answering `question_key`; return it and the storage key of the one it replaced, if any."""
+    _check_editable(application, actor)
+    question = next((q for q in application.call.questions if q.key == question_key and q.kind == QuestionKind.PDF),
+                    None)
+    if question is None:
+        raise UploadRefused(_l("This call asks for no such document."), field=field)
+    check_pdf(data, field)
+    replaced = pdf_for(application, question_key)
+    replaced_key = replaced.storage_key if replaced else None
+    if replaced is not None:
+        application.files.remove(replaced)
+        db.session.flush()
+    return _add(application, FileKind.PDF, data, name, "application/pdf", "pdf", question_key), replaced_key
+
+
+def delete_file(file: ApplicationFile, actor: User) -> str:
+    """Remove a file from a draft; return its storage key so that the route deletes it after the commit."""
+    application = file.application
+    _check_editable(application, actor)
+    storage_key = file.storage_key
+    application.files.remove(file)
+    db.session.flush()
+    return storage_key

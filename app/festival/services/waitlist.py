@@ -1,0 +1,130 @@
+"""The waiting list: when an accepted applicant withdraws, the best waitlisted applicant of the call gets the place.
+
+A call with `auto_promote_waitlist` promotes at once (the portal acts, actor None); otherwise the free place is shown
+to staff on the desk and the ranking, with a button that offers it (staff confirm). Either way the promoted applicant
+receives the "accepted" mail, through `workflow.transition`.
+
+How many places are free is derived, not stored: with a fixed number of places it is `places - accepted`; without,
+it is the accepted applicants who withdrew minus the acceptances made since the first of those withdrawals.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.core.errors import Conflict, InvalidState, NotAllowed
+from app.core.permissions import Role
+from app.extensions import db
+from app.festival.models import Application, ApplicationEvent, Call
+from app.festival.models.application import ApplicationStatus as S
+from app.festival.services.workflow import transition
+
+# Best first: highest mean score, then the earliest submission; unscored applications last.
+WAITING_ORDER = (Application.score_mean.is_(None), Application.score_mean.desc(), Application.submitted_at.asc(),
+                 Application.id.asc())
+
+
+@dataclass
+class FreePlace:
+    """A call with a free place and the waitlisted application it should be offered to."""
+
+    call: Call
+    free: int
+    candidate: Application
+
+
+def best_waitlisted(call: Call) -> Application | None:
+    return db.session.scalar(
+        select(Application).where(Application.call_id == call.id, Application.status == S.WAITLISTED)
+        .order_by(*WAITING_ORDER).limit(1)
+    )
+
+
+def accepted_count(call: Call) -> int:
+    return db.session.scalar(
+        select(func.count(Application.id)).where(Application.call_id == call.id, Application.status == S.ACCEPTED)
+    ) or 0
+
+
+def free_places(call: Call) -> int:
+    """How many places of the call are free for the waiting list."""
+    if call.places is not None:
+        return max(call.places - accepted_count(call), 0)
+    freed, first_freed_id = db.session.execute(
+        select(func.count(ApplicationEvent.id), func.min(ApplicationEvent.id))
+        .join(Application, Application.id == ApplicationEvent.application_id)
+        .where(Application.call_id == call.id, ApplicationEvent.from_status == S.ACCEPTED,
+               ApplicationEvent.to_status == S.WITHDRAWN)
+    ).one()
+    if not freed:
+        return 0
+    refilled = db.session.scalar(
+        select(func.count(ApplicationEvent.id))
+        .join(Application, Application.id == ApplicationEvent.application_id)
+        .where(Application.call_id == call.id, ApplicationEvent.to_status == S.ACCEPTED,
+               ApplicationEvent.id > first_freed_id)
+    ) or 0
+    return max(freed - refilled, 0)
+
+
+def free_place(call: Call) -> FreePlace | None:
+    """The call's free place and who it goes to, or None when no place is free or nobody waits."""
+    free = free_places(call)
+    candidate = best_waitlisted(call) if free else None
+    return FreePlace(call, free, candidate) if candidate is not None else None
+
+
+def open_offers(edition_id: int | None = None, call_id: int | None = None) -> list[FreePlace]:
+    """Free places staff should offer, for the calls that have a waiting list (a few queries per such call)."""
+    query = select(Call).where(
+        Call.id.in_(select(Application.call_id).where(Application.status == S.WAITLISTED))
+    ).order_by(Call.edition_id, Call.position, Call.id)
+    if edition_id is not None:
+        query = query.where(Call.edition_id == edition_id)
+    if call_id is not None:
+        query = query.where(Call.id == call_id)
+    offers = (free_place(call) for call in db.session.scalars(query))
+    return [offer for offer in offers if offer is not None]
+
+
+def _lock(call: Call) -> None:
+    """Serialise place offers per call (a row lock on PostgreSQL), so one place is never given twice."""
+    db.session.execute(select(Call.id).where(Call.id == call.id).with_for_update())
+
+
+def _offer_message(applicant: User) -> str:
+    with force_locale(applicant.locale):
+        return gettext("A place has become free, and it is yours.")
+
+
+def place_freed(withdrawn: Application) -> Application | None:
+    """An accepted applicant withdrew (called by `workflow.transition`). Promote at once if the call says so."""
+    call = withdrawn.call
+    if not call.auto_promote_waitlist:
+        return None  # staff see the free place on the desk and confirm the offer
+    _lock(call)
+    offer = free_place(call)
+    if offer is None:
+        return None
+    transition(offer.candidate, S.ACCEPTED, None, _offer_message(offer.candidate.applicant))
+    return offer.candidate
+
+
+def offer_place(actor: User, call: Call, application: Application, message: str = "") -> Application:
+    """Staff confirm: the free place of `call` goes to `application`, which must be first on the waiting list."""
+    if actor.role != Role.STAFF:
+        raise NotAllowed(_l("Only staff can offer a place."))
+    if application.call_id != call.id or application.status != S.WAITLISTED:
+        raise InvalidState(_l("This application is not on the waiting list of this call."))
+    _lock(call)
+    offer = free_place(call)
+    if offer is None:
+        raise Conflict(_l("No place is free in this call any more."))
+    if offer.candidate.id != application.id:
+        raise Conflict(_l("%(reference)s is no longer first on the waiting list; %(other)s is.",
+                          reference=application.reference, other=offer.candidate.reference))
+    transition(application, S.ACCEPTED, actor, message.strip() or _offer_message(application.applicant))
+    return application

@@ -1,0 +1,212 @@
+"""The staff list of applications: filters, search, sort, pages, bulk decisions, and a query count that stays flat."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from app.core.errors import NotAllowed
+from app.extensions import db
+from app.festival.models.application import ApplicationStatus as S
+from app.festival.services.listing import ApplicationFilters, list_applications
+from app.festival.vocab import District, Subsector
+from tests.core.test_html import assert_valid
+from tests.factories import ApplicationFactory, CallFactory, EditionFactory, UserFactory
+from tests.helpers import submit, text
+
+URL = "/staff/applications"
+NOW = datetime(2027, 6, 1, 4, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def staff(login):
+    user = UserFactory(staff=True)
+    login(user)
+    return user
+
+
+def sent(call, minutes: int = 0, **kwargs):
+    kwargs.setdefault("submitted_at", NOW + timedelta(minutes=minutes))
+    return ApplicationFactory(call=call, submitted=True, **kwargs)
+
+
+def references(html: str) -> list[str]:
+    return re.findall(r'<a href="/staff/applications/\d+">([^<]+)</a>', html)
+
+
+def test_a_row_shows_what_staff_need(client, staff):
+    call = CallFactory()
+    application = sent(call, full_name="Ni Luh Ayu", business_name="Tenun Ayu", subsector=Subsector.FASHION,
+                       district=District.DENPASAR_TIMUR, status=S.UNDER_REVIEW, score_mean=4.25,
+                       score_spread=0.5, review_count=2)
+    ApplicationFactory(call=call, business_name="Draft Secret")  # a draft: never listed
+    html = text(client.get(URL))
+    assert_valid(html, URL)
+    assert references(html) == [application.reference]
+    row = html[html.index(application.reference):]
+    for shown in ("Ni Luh Ayu", "Tenun Ayu", "Bazar UMKM Kreatif", "Fashion", "Denpasar Timur", "Under review",
+                  "4,25", "± 0,50", "2 reviews", "01/06/27 12.00"):  # Indonesian numbers, Denpasar time
+        assert shown in row, shown
+    assert "Draft Secret" not in html and "1 application" in html
+
+
+def test_the_row_follows_the_viewers_language_and_zone(client, login):
+    viewer = UserFactory(staff=True, locale="en", timezone="Australia/Darwin")
+    login(viewer)
+    sent(CallFactory(), score_mean=3.5, score_spread=0.0, review_count=1)
+    html = text(client.get(URL))
+    assert "Creative bazaar" in html and "Submitted" in html and "3.50" in html and "1 review" in html
+    assert "6/1/27, 1:30" in html  # 04:00 UTC is 13:30 in Darwin
+
+
+def test_filters_narrow_the_list(client, staff):
+    edition = EditionFactory()
+    call = CallFactory(edition=edition)
+    other_call = CallFactory()
+    a = sent(call, subsector=Subsector.MUSIC, district=District.DENPASAR_BARAT, score_mean=4.6, status=S.ACCEPTED)
+    b = sent(call, subsector=Subsector.CULINARY, district=District.DENPASAR_UTARA, score_mean=2.1)
+    c = sent(other_call, subsector=Subsector.MUSIC, district=District.DENPASAR_BARAT, score_mean=3.3)
+    cases = {
+        f"call={call.id}": {a, b},
+        f"edition={edition.id}": {a, b},
+        "status=accepted": {a},
+        "subsector=music": {a, c},
+        "district=denpasar_utara": {b},
+        "score_min=3": {a, c},
+        "score_max=3.3": {b, c},
+        "score_min=3&score_max=4": {c},
+        f"call={call.id}&subsector=music": {a},
+        "status=withdrawn": set(),
+    }
+    for query, expected in cases.items():
+        html = text(client.get(f"{URL}?{query}"))
+        assert set(references(html)) == {x.reference for x in expected}, query
+
+
+def test_search_by_name_business_or_reference_ignores_case(client, staff):
+    call = CallFactory()
+    a = sent(call, full_name="Komang Sari", business_name="Kopi Kintamani")
+    b = sent(call, full_name="Wayan Budi", business_name="Sari Roti Bali")
+    c = sent(call, full_name="Putu Ade", business_name="Ukiran 100% Kayu")
+    for term, expected in {"sari": {a, b}, "KINTAMANI": {a}, a.reference.lower(): {a}, "100%": {c},
+                           "%": {c}, "_": set(), "nobody": set()}.items():
+        html = text(client.get(URL, query_string={"q": term}))
+        assert set(references(html)) == {x.reference for x in expected}, term
+
+
+def test_sorting(client, staff):
+    call = CallFactory()
+    first = sent(call, minutes=1, score_mean=2.0)
+    second = sent(call, minutes=2, score_mean=4.5)
+    third = sent(call, minutes=3)  # not scored yet
+    assert references(text(client.get(URL))) == [third.reference, second.reference, first.reference]
+    assert references(text(client.get(URL + "?sort=oldest"))) == [first.reference, second.reference,
+                                                                   third.reference]
+    assert references(text(client.get(URL + "?sort=score"))) == [second.reference, first.reference,
+                                                                  third.reference]
+    assert references(text(client.get(URL + "?sort=score_low"))) == [first.reference, second.reference,
+                                                                      third.reference]
+
+
+def test_a_bad_filter_is_shown_and_left_out(client, login):
+    login(UserFactory(staff=True, locale="en"))
+    application = sent(CallFactory())
+    ApplicationFactory()
+    html = text(client.get(URL + "?score_min=9&status=draft&call=424242"))
+    assert_valid(html, "list with bad filters")
+    assert "Enter a score from 1 to 5." in html and "Not a valid choice." in html
+    assert references(html) == [application.reference]  # the bad filters are ignored, drafts stay hidden
+
+
+def test_pages_of_fifty_keep_the_filters(client, staff):
+    call = CallFactory()
+    for n in range(53):
+        sent(call, minutes=n)
+    sent(CallFactory())  # another call, filtered out
+    html = text(client.get(f"{URL}?call={call.id}"))
+    assert len(references(html)) == 50 and "53 applications" in html and "page 1 of 2" in html
+    next_link = re.search(r'<a href="([^"]+)" rel="next">', html).group(1).replace("&amp;", "&")
+    assert f"call={call.id}" in next_link and "page=2" in next_link
+    assert len(references(text(client.get(next_link)))) == 3
+
+
+def count_statements(client, url: str) -> int:
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_the_number_of_sql_statements_does_not_grow_with_the_rows(client, staff):
+    small, big = CallFactory(), CallFactory()
+    for n in range(5):
+        sent(small, minutes=n, score_mean=3.0, review_count=2)
+    for n in range(50):
+        sent(big, minutes=n, score_mean=3.0, review_count=2, status=S.UNDER_REVIEW if n % 2 else S.SUBMITTED)
+    five = count_statements(client, f"{URL}?call={small.id}")
+    fifty = count_statements(client, f"{URL}?call={big.id}")
+    assert len(references(text(client.get(f"{URL}?call={big.id}")))) == 50
+    assert five == fifty
+
+
+def test_the_service_returns_the_page_and_the_total(app):
+    call = CallFactory()
+    made = [sent(call, minutes=n) for n in range(7)]
+    rows, total = list_applications(UserFactory(staff=True), ApplicationFilters(call_id=call.id, sort="oldest"),
+                                    page=2, per_page=3)
+    assert total == 7 and [row.id for row in rows] == [a.id for a in made[3:6]]
+    assert rows[0].call_name_en == "Creative bazaar" and rows[0].reference == made[3].reference
+    with app.test_request_context(), pytest.raises(NotAllowed):
+        list_applications(UserFactory(), None, 1)
+
+
+@pytest.mark.parametrize("role", ["applicant", "mentor", "reviewer"])
+def test_only_staff_open_the_list(client, login, role):
+    login(UserFactory(**({} if role == "applicant" else {role: True})))
+    assert client.get(URL).status_code == 403
+
+
+def test_bulk_decision_reports_the_skipped_ones(client, staff, outbox):
+    call = CallFactory()
+    ok = [sent(call, minutes=1), sent(call, minutes=2, status=S.UNDER_REVIEW)]
+    gone = sent(call, minutes=3, status=S.WITHDRAWN)
+    untouched = sent(call, minutes=4)
+    page = f"{URL}?call={call.id}&sort=oldest"
+    response = submit(client, page, {"ids": [a.id for a in [*ok, gone]], "decision": "waitlisted",
+                                     "message": "Sabar ya"})
+    assert response.status_code == 302 and f"call={call.id}" in response.headers["Location"]
+    html = text(client.get(response.headers["Location"]))
+    assert f"2 applications decided. 1 skipped: {gone.reference} is withdrawn." in html
+    db.session.expire_all()
+    assert [a.status for a in ok] == [S.WAITLISTED, S.WAITLISTED]
+    assert gone.status == S.WITHDRAWN and untouched.status == S.SUBMITTED
+    mails = outbox.messages()
+    assert len(mails) == 2 and all(m.template == "festival/mail/waitlisted" and "Sabar ya" in m.body_text
+                                   for m in mails)
+    assert ok[0].events[-1].actor_id == staff.id and ok[0].events[-1].message == "Sabar ya"
+
+
+def test_bulk_without_a_selection_or_a_decision_says_so(client, staff):
+    application = sent(CallFactory())
+    response = submit(client, URL, {"decision": "accepted"})
+    assert response.status_code == 200
+    assert "Select at least one application in the list." in text(response)
+    assert_valid(text(response), "list with bulk errors")
+    response = submit(client, URL, {"ids": [application.id], "decision": "under_review"})
+    assert "Choose accept, waiting list or reject." in text(response)
+    assert f'value="{application.id}" id="select-{application.id}"' in text(response)
+    db.session.expire_all()
+    assert application.status == S.SUBMITTED
+
+
+def test_the_staff_dashboard_links_to_the_list(client, staff):
+    assert 'href="/staff/applications"' in text(client.get("/staff/"))

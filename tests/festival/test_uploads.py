@@ -1,0 +1,202 @@
+"""Uploads: the type comes from the content, sizes are limited, photos lose their EXIF (GPS) data, files are stored
+outside the web root under random names, and a refused file leaves the draft as it was."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from app.extensions import db
+from app.festival.models import ApplicationFile
+from app.festival.models.application import FileKind
+from app.festival.services import uploads
+from tests.factories import ApplicationFactory, AssignmentFactory, CallFactory, UserFactory
+from tests.festival.conftest import GPS_IFD, ORIENTATION
+from tests.helpers import csrf_token, field_error, text
+
+MB = 1024 * 1024
+
+
+@pytest.fixture
+def draft(client, login, open_window):
+    application = ApplicationFactory(applicant=UserFactory(locale="en"))
+    login(application.applicant)
+    return application
+
+
+@pytest.fixture
+def pitch(client, login, open_window):
+    application = ApplicationFactory(call=CallFactory(kind="pitching"), answers={"pitch_summary": "Kopi"},
+                                     applicant=UserFactory(locale="en"))
+    login(application.applicant)
+    return application
+
+
+def files_of(application) -> list[ApplicationFile]:
+    db.session.refresh(application)
+    return list(application.files)
+
+
+def stored(upload_folder, record: ApplicationFile) -> bytes:
+    return (upload_folder / record.storage_key[:2] / record.storage_key).read_bytes()
+
+
+def test_exif_and_gps_are_removed_from_a_jpeg_and_the_orientation_kept(client, draft, upload, gps_jpeg,
+                                                                         upload_folder):
+    original = Image.open(io.BytesIO(gps_jpeg))
+    assert original.getexif().get_ifd(GPS_IFD)  # the test picture does carry a position
+    response = upload(draft, photos=[(gps_jpeg, "IMG_2041.JPG")])
+    assert response.headers["Location"] == f"/applications/{draft.id}/step/4"
+    (record,) = files_of(draft)
+    data = stored(upload_folder, record)
+    cleaned = Image.open(io.BytesIO(data))
+    assert cleaned.format == "JPEG"
+    assert dict(cleaned.getexif()) == {} and not cleaned.getexif().get_ifd(GPS_IFD)
+    assert b"Exif" not in data and b"PhoneMaker" not in data
+    assert cleaned.size == (20, 40)  # orientation 6 (turn 90°) applied to the pixels before EXIF was dropped
+    assert ORIENTATION not in cleaned.getexif()
+    assert (record.kind, record.content_type, record.original_name) == (FileKind.PHOTO, "image/jpeg", "IMG_2041.jpg")
+    assert record.size_bytes == len(data)
+    assert "IMG_2041" not in record.storage_key and not record.storage_key.startswith("static")
+
+
+@pytest.mark.parametrize(("image_format", "content_type"), [("PNG", "image/png"), ("WEBP", "image/webp")])
+def test_png_and_webp_are_accepted_and_re_encoded(client, draft, upload, make_image, upload_folder, image_format,
+                                                  content_type):
+    upload(draft, photos=[(make_image(image_format, exif=Image.Exif() if image_format == "PNG" else None), "a.bin")])
+    (record,) = files_of(draft)
+    assert record.content_type == content_type and record.original_name == f"a.{record.storage_key[-4:].strip('.')}"
+    assert Image.open(io.BytesIO(stored(upload_folder, record))).format == image_format
+
+
+def test_a_png_renamed_pdf_is_refused_for_a_pdf_slot(client, pitch, upload, make_image):
+    response = upload(pitch, pdf_deck=(make_image("PNG"), "deck.pdf"))
+    assert response.status_code == 200
+    assert field_error(text(response), "pdf_deck") == "deck.pdf: This file is not a PDF document."
+    assert files_of(pitch) == []
+    db.session.refresh(pitch)
+    assert pitch.answers == {"pitch_summary": "Kopi"} and pitch.business_name  # the draft is intact
+
+
+def test_a_text_file_named_jpg_is_refused_as_a_photo(client, draft, upload):
+    response = upload(draft, photos=[(b"just some text, not a picture", "photo.jpg")])
+    assert field_error(text(response), "photos") == (
+        "photo.jpg: This file is not a JPEG, PNG or WebP picture, or it is damaged.")
+    assert files_of(draft) == []
+
+
+def test_a_gif_is_refused_even_though_it_is_a_picture(client, draft, upload, make_image):
+    response = upload(draft, photos=[(make_image("GIF", mode="L"), "anim.gif")])
+    assert "not a JPEG, PNG or WebP picture" in field_error(text(response), "photos")
+    assert files_of(draft) == []
+
+
+def test_an_oversized_photo_is_refused_with_a_message(client, draft, upload, make_image):
+    big = make_image("JPEG") + b"\0" * (5 * MB)
+    response = upload(draft, photos=[(big, "big.jpg")])
+    assert response.status_code == 200
+    assert field_error(text(response), "photos") == "big.jpg: The file is 5.0 MB; the limit is 5 MB."
+    assert files_of(draft) == []
+
+
+def test_a_ten_megabyte_pdf_is_accepted_and_a_larger_one_refused(client, pitch, upload, pdf_bytes, upload_folder):
+    response = upload(pitch, pdf_deck=(pdf_bytes + b"%" * (10 * MB + 1 - len(pdf_bytes)), "deck.pdf"))
+    assert field_error(text(response), "pdf_deck") == "deck.pdf: The file is 10.0 MB; the limit is 10 MB."
+    assert files_of(pitch) == []
+    response = upload(pitch, pdf_deck=(pdf_bytes + b"%" * (10 * MB - len(pdf_bytes)), "deck.pdf"))
+    assert response.status_code == 302
+    (record,) = files_of(pitch)
+    assert (record.kind, record.question_key, record.content_type, record.size_bytes) == (
+        FileKind.PDF, "deck", "application/pdf", 10 * MB)
+
+
+def test_a_new_pdf_replaces_the_old_one_and_its_file(client, pitch, upload, pdf_bytes, upload_folder):
+    upload(pitch, pdf_deck=(pdf_bytes, "v1.pdf"))
+    (first,) = files_of(pitch)
+    old_path = upload_folder / first.storage_key[:2] / first.storage_key
+    assert old_path.exists()
+    upload(pitch, pdf_deck=(pdf_bytes + b"% v2\n", "v2.pdf"))
+    (second,) = files_of(pitch)
+    assert second.original_name == "v2.pdf" and not old_path.exists()
+
+
+def test_at_most_five_photos(client, draft, upload, make_image):
+    photos = [(make_image("PNG"), f"p{n}.png") for n in range(6)]
+    response = upload(draft, photos=photos)
+    assert field_error(text(response), "photos") == "p5.png: You can add at most 5 photos; remove one first."
+    assert len(files_of(draft)) == 5
+
+
+def test_a_decompression_bomb_is_refused(client, draft, upload, make_image):
+    bomb = make_image("PNG", size=(8000, 6000), mode="1")  # 48 megapixels in a few kilobytes
+    assert len(bomb) < 100_000
+    response = upload(draft, photos=[(bomb, "bomb.png")])
+    assert "too large (8000 × 6000 pixels)" in field_error(text(response), "photos")
+    assert files_of(draft) == []
+
+
+def test_a_good_file_is_kept_when_another_in_the_same_post_is_refused(client, draft, upload, make_image):
+    response = upload(draft, action="next", photos=[(make_image("JPEG"), "ok.jpg"), (b"nope", "bad.png")])
+    assert response.status_code == 200  # stays on the step to show the refusal
+    assert [f.original_name for f in files_of(draft)] == ["ok.jpg"]
+
+
+def test_files_are_served_privately_with_safe_headers(client, draft, upload, gps_jpeg):
+    upload(draft, photos=[(gps_jpeg, "../../Kopi Susu é;.html.jpg")])
+    (record,) = files_of(draft)
+    response = client.get(f"/files/{record.id}")
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+    assert response.headers["Content-Disposition"] == 'inline; filename="Kopi Susu html.jpg"'
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_a_removed_file_is_gone_from_the_disk(client, draft, upload, make_image, upload_folder):
+    upload(draft, photos=[(make_image("PNG"), "p.png")])
+    (record,) = files_of(draft)
+    path = upload_folder / record.storage_key[:2] / record.storage_key
+    token = csrf_token(text(client.get(f"/applications/{draft.id}/step/4")))
+    response = client.post(f"/files/{record.id}/delete", data={"csrf_token": token})
+    assert response.headers["Location"] == f"/applications/{draft.id}/step/4"
+    assert files_of(draft) == [] and not path.exists()
+
+
+def test_files_of_a_submitted_application_cannot_be_removed_or_added(app, client, login, open_window, make_image):
+    application = ApplicationFactory(submitted=True)
+    record = ApplicationFile(application=application, kind=FileKind.PHOTO, original_name="p.png",
+                             storage_key="ab" + "0" * 30 + ".png", content_type="image/png", size_bytes=1, sha256="0")
+    db.session.add(record)
+    db.session.commit()
+    login(application.applicant)
+    token = csrf_token(text(client.get(f"/applications/{application.id}")))
+    response = client.post(f"/files/{record.id}/delete", data={"csrf_token": token})
+    assert response.headers["Location"] == f"/applications/{application.id}"
+    assert len(files_of(application)) == 1
+    with app.test_request_context(), pytest.raises(uploads.NotAllowed):
+        uploads.add_photo(application, make_image("PNG"), "x.png", actor=application.applicant)
+
+
+def test_who_may_fetch_a_file(client, app, login, draft, upload, make_image):
+    upload(draft, photos=[(make_image("PNG"), "p.png")])
+    (record,) = files_of(draft)
+    url = f"/files/{record.id}"
+
+    other = app.test_client()
+    login(UserFactory(), on=other)
+    assert other.get(url).status_code == 404  # another applicant
+    assert other.get("/files/999999").status_code == 404
+
+    reviewer = UserFactory(reviewer=True)
+    reviewer_client = app.test_client()
+    login(reviewer, on=reviewer_client)
+    assert reviewer_client.get(url).status_code == 404  # not assigned (and a draft)
+
+    staff = app.test_client()
+    login(UserFactory(staff=True), on=staff)
+    assert staff.get(url).status_code == 200
+
+    submitted = ApplicationFactory(submitted=True)
+    assignment = AssignmentFactory(application=submitted, reviewer=reviewer)
+    record.application = assignment.application
+    db.session.commit()
+    assert reviewer_client.get(url).status_code == 200  # assigned to the application the file now belongs to
