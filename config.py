@@ -60,6 +60,7 @@ class Config:
     MAIL_OUTBOX_VIEW = _env_bool("MAIL_OUTBOX_VIEW", True)
 
     # Absolute links in e-mails (confirmation, reset, invitation).
+    BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")  # for links in mails written outside a request
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     PREFERRED_URL_SCHEME = _env("PREFERRED_URL_SCHEME", "http")
 

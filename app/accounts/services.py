@@ -3,7 +3,7 @@
 import hmac
 from datetime import date, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -12,7 +12,7 @@ from app.accounts.models import Invitation, User
 from app.accounts.tokens import make_token, read_token
 from app.core.clock import now_utc
 from app.core.errors import Conflict, DomainError, InvalidState, InvalidToken, NotAllowed
-from app.core.mail import queue_mail
+from app.core.mail import external_url, queue_mail
 from app.core.permissions import Role
 from app.extensions import db
 
@@ -31,8 +31,6 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def _external(endpoint: str, **values: object) -> str:
-    return url_for(endpoint, _external=True, **values)
 
 
 def _password_fingerprint(user: User) -> str:
@@ -43,7 +41,7 @@ def _password_fingerprint(user: User) -> str:
 def send_confirmation(user: User) -> None:
     token = make_token("confirm", {"uid": user.id, "email": user.email})
     queue_mail(
-        user.email, "accounts/mail/confirm", user.locale, user=user, link=_external("accounts.confirm", token=token)
+        user.email, "accounts/mail/confirm", user.locale, user=user, link=external_url("accounts.confirm", token=token)
     )
 
 
@@ -62,7 +60,7 @@ def register(
     existing = find_user_by_email(email)
     if existing is not None:
         queue_mail(existing.email, "accounts/mail/already_registered", existing.locale, user=existing,
-                   login=_external("accounts.login"), reset=_external("accounts.forgot_password"))
+                   login=external_url("accounts.login"), reset=external_url("accounts.forgot_password"))
         return None
     user = User(
         name=name.strip(), email=email, password_hash=hash_password(password), role=Role.APPLICANT,
@@ -114,7 +112,7 @@ def request_password_reset(email: str) -> None:
         return
     token = make_token("reset", {"uid": user.id, "fp": _password_fingerprint(user)})
     queue_mail(user.email, "accounts/mail/reset", user.locale, user=user,
-               link=_external("accounts.reset_password", token=token))
+               link=external_url("accounts.reset_password", token=token))
 
 
 def user_for_reset_token(token: str) -> User:
@@ -178,7 +176,7 @@ def invite(actor: User, *, email: str, name: str, role: Role, locale: str) -> In
     db.session.flush()
     token = make_token("invite", {"iid": invitation.id, "email": email})
     queue_mail(email, "accounts/mail/invitation", locale, invitation=invitation, inviter=actor,
-               link=_external("accounts.accept_invitation", token=token))
+               link=external_url("accounts.accept_invitation", token=token))
     return invitation
 
 

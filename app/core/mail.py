@@ -6,10 +6,11 @@ commit saves both or neither). `send_pending` delivers pending rows by SMTP and 
 
 import enum
 import smtplib
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, Text, select
@@ -54,9 +55,22 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
 
+def _link_context():
+    """Outside a request (CLI, cron, a script) links are built from BASE_URL."""
+    if has_request_context():
+        return nullcontext()
+    return current_app.test_request_context(base_url=current_app.config["BASE_URL"])
+
+
+def external_url(endpoint: str, **values: object) -> str:
+    """An absolute link for a mail, inside or outside a request."""
+    with _link_context():
+        return url_for(endpoint, _external=True, **values)
+
+
 def queue_mail(to: str, template: str, locale: str, **context: object) -> OutboxMessage:
     """Render `<template>.subject.txt`, `.txt` and `.html` in `locale` and add the message to the session."""
-    with force_locale(locale):
+    with _link_context(), force_locale(locale):
         subject = render_template(f"{template}.subject.txt", **context).strip()
         text = render_template(f"{template}.txt", **context)
         html = render_template(f"{template}.html", subject=subject, **context)

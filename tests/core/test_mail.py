@@ -127,3 +127,11 @@ def test_outbox_is_staff_only_and_can_be_switched_off(app, client, login, user_f
     login(user_factory(staff=True), on=staff_client)
     monkeypatch.setitem(app.config, "MAIL_OUTBOX_VIEW", False)
     assert staff_client.get("/staff/outbox").status_code == 404
+
+
+def test_mail_written_outside_a_request_links_to_base_url(app, user_factory, monkeypatch):
+    monkeypatch.setitem(app.config, "BASE_URL", "https://dyouth.example.id")
+    user = user_factory(locale="en")
+    send_confirmation(user)  # no request context: as from the CLI or cron
+    message = db.session.scalar(select(OutboxMessage))
+    assert "https://dyouth.example.id/confirm/" in message.body_text

@@ -359,3 +359,29 @@ def test_only_staff_can_assign_or_distribute(client, login):
         assert submit(client, url, {"reviewer": str(reviewer.id)}, page=token_page).status_code == 403
     assert client.get(f"/staff/calls/{application.call_id}/reviewers").status_code == 403
     assert db.session.scalar(select(ReviewAssignment)) is None
+
+
+def test_each_reviewer_gets_one_mail_per_distribution_in_their_language(client, login, outbox):
+    call = CallFactory(reviewers_per_application=1)
+    _applications(call, 3)
+    english = UserFactory(reviewer=True, locale="en")
+    indonesian = UserFactory(reviewer=True, locale="id")
+    login(_staff())
+    _distribute(client, call)
+    loads = Counter(a.reviewer_id for a in _assignments(call))
+    mail = outbox.last(english.email)
+    assert len(outbox.messages(english.email)) == 1 and len(outbox.messages(indonesian.email)) == 1
+    assert mail.locale == "en" and "Creative bazaar" in mail.subject
+    assert f"{loads[english.id]} application" in mail.subject
+    assert "/review" in mail.body_text
+    assert outbox.last(indonesian.email).locale == "id"
+    assert "Bazar UMKM Kreatif" in outbox.last(indonesian.email).subject
+
+
+def test_a_reviewer_assigned_by_hand_is_told(client, login, outbox):
+    application = ApplicationFactory(submitted=True)
+    reviewer = UserFactory(reviewer=True, locale="en")
+    login(_staff())
+    submit(client, f"/staff/applications/{application.id}/reviewers", {"reviewer": str(reviewer.id)},
+           page=f"/staff/applications/{application.id}")
+    assert outbox.last(reviewer.email).subject == "1 application to review in Creative bazaar"

@@ -21,7 +21,7 @@ NOW = datetime(2027, 6, 1, 4, 0, tzinfo=UTC)
 
 @pytest.fixture
 def staff(login):
-    user = UserFactory(staff=True)
+    user = UserFactory(staff=True, locale="en")  # the assertions read English
     login(user)
     return user
 
@@ -35,7 +35,8 @@ def references(html: str) -> list[str]:
     return re.findall(r'<a href="/staff/applications/\d+">([^<]+)</a>', html)
 
 
-def test_a_row_shows_what_staff_need(client, staff):
+def test_a_row_shows_what_staff_need(client, login):
+    login(UserFactory(staff=True, locale="id"))
     call = CallFactory()
     application = sent(call, full_name="Ni Luh Ayu", business_name="Tenun Ayu", subsector=Subsector.FASHION,
                        district=District.DENPASAR_TIMUR, status=S.UNDER_REVIEW, score_mean=4.25,
@@ -45,10 +46,10 @@ def test_a_row_shows_what_staff_need(client, staff):
     assert_valid(html, URL)
     assert references(html) == [application.reference]
     row = html[html.index(application.reference):]
-    for shown in ("Ni Luh Ayu", "Tenun Ayu", "Bazar UMKM Kreatif", "Fashion", "Denpasar Timur", "Under review",
-                  "4,25", "± 0,50", "2 reviews", "01/06/27 12.00"):  # Indonesian numbers, Denpasar time
+    for shown in ("Ni Luh Ayu", "Tenun Ayu", "Bazar UMKM Kreatif", "Fesyen", "Denpasar Timur", "Sedang dinilai",
+                  "4,25", "± 0,50", "2 penilaian", "01/06/27 12.00"):  # Indonesian words and numbers, Denpasar time
         assert shown in row, shown
-    assert "Draft Secret" not in html and "1 application" in html
+    assert "Draft Secret" not in html and "1 pendaftaran" in html
 
 
 def test_the_row_follows_the_viewers_language_and_zone(client, login):

@@ -17,7 +17,7 @@ CRITERION = {"name_id": "Presentasi", "name_en": "Presentation", "guidance_id": 
 
 @pytest.fixture
 def staff(login, user_factory):
-    user = user_factory(staff=True)
+    user = user_factory(staff=True, locale="en")  # the assertions read English
     login(user)
     return user
 

@@ -145,7 +145,7 @@ def test_an_offer_is_refused_when_it_no_longer_holds(moment):
 
 @pytest.fixture
 def staff(login):
-    user = UserFactory(staff=True)
+    user = UserFactory(staff=True, locale="en")  # the assertions read English
     login(user)
     return user
 

@@ -5,7 +5,7 @@ A reviewer's *load* is the number of their assignments on applications of the sa
 the lower user id, so a run is deterministic and re-running it only tops up what is missing.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select
 from app.accounts.models import User
 from app.core.clock import now_utc
 from app.core.errors import Conflict, InvalidState, NotAllowed
+from app.core.mail import queue_mail
 from app.core.permissions import Role
 from app.extensions import db
 from app.festival.models import Application, Call, ReviewAssignment
@@ -151,7 +152,15 @@ def assign_reviewer(application: Application, reviewer: User, actor: User) -> Re
     db.session.add(assignment)
     start_review(application, actor)
     db.session.flush()
+    notify_reviewers({reviewer.id: 1}, application.call)
     return assignment
+
+
+def notify_reviewers(new_counts: dict[int, int], call: Call) -> None:
+    """One mail per reviewer, in their language, saying how many applications were just assigned to them."""
+    for reviewer in db.session.scalars(select(User).where(User.id.in_(list(new_counts)))):
+        queue_mail(reviewer.email, "festival/mail/review_assigned", reviewer.locale, reviewer=reviewer,
+                   count=new_counts[reviewer.id], call=call, edition=call.edition)
 
 
 def remove_assignment(assignment: ReviewAssignment, actor: User) -> None:
@@ -196,6 +205,7 @@ def replace_reviewer(application: Application) -> ReviewAssignment | None:
     db.session.add(assignment)
     start_review(application, None)
     db.session.flush()
+    notify_reviewers({chosen: 1}, application.call)
     return assignment
 
 
@@ -249,6 +259,7 @@ def distribute(call: Call, actor: User) -> DistributionResult:
 
     if rows:
         db.session.execute(insert(ReviewAssignment), rows)
+        notify_reviewers(Counter(row["reviewer_id"] for row in rows), call)
     for start in range(0, len(starting), _CHUNK):
         chunk = starting[start:start + _CHUNK]
         for application in db.session.scalars(select(Application).where(Application.id.in_(chunk))):
