@@ -104,3 +104,7 @@ def page(browser: "playwright_sync.Browser", live_server: LiveServer) -> Iterato
         yield page
     finally:
         context.close()
+
+
+# The festival browser tests' fixtures (several browsers at once, uploads in a temporary folder).
+from tests.browser.festival_fixtures import browsers, festival_uploads  # noqa: E402, F401
