@@ -103,3 +103,24 @@ def _score_applications(rng: random.Random, calls: list[Call]) -> None:
          "review_count": 2}
         for i in ids
     ])
+
+
+def generate_unreviewed_call(edition_code: str = "DYFB") -> Call:
+    """A fourth call in which every bench applicant has a submitted application and nobody has reviewers yet."""
+    edition = db.session.scalar(select(Edition).where(Edition.code == edition_code))
+    call = Call(kind=CallKind.BAZAAR, name_id="Panggilan distribusi", name_en="Distribution call", position=9,
+                reviewers_per_application=2)
+    add_defaults(call)
+    edition.calls.append(call)
+    db.session.flush()
+    now = datetime.now(UTC)
+    applicant_ids = db.session.scalars(select(User.id).where(User.role == Role.APPLICANT,
+                                                             User.email.like("applicant%@bench.example"))).all()
+    db.session.execute(insert(Application), [
+        {"call_id": call.id, "applicant_id": applicant_id, "status": ApplicationStatus.SUBMITTED,
+         "reference": f"DYFD-{n + 1:05d}", "submitted_at": now, "full_name": f"Pemuda {n}", "answers": {},
+         "current_step": 5, "review_count": 0, "created_at": now, "updated_at": now}
+        for n, applicant_id in enumerate(applicant_ids)
+    ])
+    db.session.commit()
+    return call

@@ -21,7 +21,7 @@ from app.accounts.models import User  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.festival.models import Application, Call  # noqa: E402
 from app.festival.models.application import ApplicationStatus  # noqa: E402
-from bench.generate import generate  # noqa: E402
+from bench.generate import generate, generate_unreviewed_call  # noqa: E402
 from config import TestingConfig  # noqa: E402
 from tests.helpers import csrf_token  # noqa: E402
 
@@ -103,6 +103,20 @@ def check_draft_saved(draft_id: int) -> None:
     assert saved.description == f"Kerajinan bambu, versi {RUNS - 1}.", "the draft step was not saved"
 
 
+def measure_distribution() -> dict[str, float]:
+    """Staff press "distribute evenly" on a call of 10,000 submitted applications with 30 reviewers."""
+    from app.festival.services.assignment import distribute
+
+    call = generate_unreviewed_call()
+    staff = db.session.scalar(select(User).where(User.email == "staff@bench.example"))
+    start = time.perf_counter()
+    result = distribute(call, staff)
+    db.session.commit()
+    elapsed = time.perf_counter() - start
+    assert result.assigned == 2 * result.applications and result.unfilled == 0, result
+    return {"reviewers.distribute_10k_s": round(elapsed, 2), "reviewers.distribute_assignments": result.assigned}
+
+
 def main() -> None:
     url = os.environ.get("BENCH_DATABASE_URL")
     folder = tempfile.mkdtemp(prefix="dyouth-bench-")
@@ -139,6 +153,7 @@ def main() -> None:
 
     with app.app_context():
         check_draft_saved(draft_id)
+        results.update(measure_distribution())
 
     with app.app_context():
         if url.startswith("postgresql"):

@@ -2,12 +2,11 @@
 
 import random
 import threading
-import time
 from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, func, insert, select
 
 from app.accounts.models import User
 from app.core.permissions import Role
@@ -216,7 +215,8 @@ def test_distribution_invariants_on_random_calls(app):
             assert max(loads.values()) - min(loads.get(r.id, 0) for r in reviewers) <= 1
 
 
-def test_distribute_handles_ten_thousand_applications_in_seconds(app):
+def test_distribute_at_scale_fills_every_application_with_even_loads(app):
+    """Correctness at scale; the time for 10,000 applications is measured by `make bench`."""
     call = CallFactory(reviewers_per_application=2)
     staff = UserFactory(staff=True)
     db.session.execute(insert(User), [
@@ -225,7 +225,7 @@ def test_distribute_handles_ten_thousand_applications_in_seconds(app):
     ])
     db.session.execute(insert(User), [
         {"email": f"muda{i}@example.org", "name": f"Muda {i}", "password_hash": "x", "role": Role.APPLICANT}
-        for i in range(10_000)
+        for i in range(2_000)
     ])
     applicants = db.session.scalars(select(User.id).where(User.role == Role.APPLICANT)).all()
     now = datetime.now(UTC)
@@ -236,18 +236,15 @@ def test_distribute_handles_ten_thousand_applications_in_seconds(app):
     ])
     db.session.commit()
 
-    started = time.perf_counter()
     result = assigning.distribute(call, staff)
     db.session.commit()
-    elapsed = time.perf_counter() - started
 
-    assert (result.assigned, result.unfilled, result.applications) == (20_000, 0, 10_000)
+    assert (result.assigned, result.unfilled, result.applications) == (4_000, 0, 2_000)
     loads = Counter(db.session.scalars(select(ReviewAssignment.reviewer_id)))
     assert len(loads) == 30 and max(loads.values()) - min(loads.values()) <= 1
     assert db.session.scalar(select(ApplicationEvent.id).limit(1)) is not None
-    # Reading and assigning take about a second; the rest is the 10,000 moves to "under review", which go through
-    # workflow.transition one by one (it flushes each time): ~4 s on SQLite, ~10 s on PostgreSQL on an idle machine.
-    assert elapsed < 30, f"distribute took {elapsed:.1f} s"
+    assert db.session.scalar(select(func.count()).select_from(Application)
+                             .where(Application.status == ApplicationStatus.UNDER_REVIEW)) == 2_000
 
 
 @pytest.mark.postgres
