@@ -11,7 +11,7 @@ class DomainError(Exception):
     """A business rule said no. `field` names the form field the message belongs to, if any."""
 
     def __init__(self, message: str, field: str | None = None):
-        super().__init__(str(message))
+        super().__init__(message)  # kept lazy: translated when shown, in the viewer's language
         self.message = message
         self.field = field
 

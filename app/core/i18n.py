@@ -4,7 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_currency, format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -26,6 +26,8 @@ TIMEZONE_LABELS = {
 def select_locale() -> str:
     """The user's preference, else the switcher's cookie, else the browser's languages, else Indonesian."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI, cron: the default, unless a caller forces a locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in languages:
         return user_locale
@@ -36,6 +38,8 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_TIMEZONE"]
     zone = getattr(current_user, "timezone", None) if current_user else None
     if zone in current_app.config["TIMEZONES"]:
         return zone

@@ -200,3 +200,61 @@ def test_who_may_fetch_a_file(client, app, login, draft, upload, make_image):
     record.application = assignment.application
     db.session.commit()
     assert reviewer_client.get(url).status_code == 200  # assigned to the application the file now belongs to
+
+
+@pytest.mark.postgres
+def test_two_uploads_at_once_cannot_pass_the_photo_limit(app, make_image):
+    """The application's row lock makes the second upload wait for the first, then count its photo."""
+    import threading
+
+    from sqlalchemy import func, select
+
+    application = ApplicationFactory()
+    applicant_id, application_id = application.applicant_id, application.id
+    for _ in range(uploads.MAX_PHOTOS - 1):
+        uploads.add_photo(application, make_image(), "p.jpg", actor=application.applicant)
+    db.session.commit()
+    photo = make_image()
+    first_added, outcomes = threading.Event(), {}
+
+    def upload(name: str, hold: bool) -> None:
+        from app.accounts.models import User
+        from app.festival.models import Application
+
+        with app.app_context():
+            target = db.session.get(Application, application_id)
+            actor = db.session.get(User, applicant_id)
+            if not hold:
+                first_added.wait(5)
+            try:
+                uploads.add_photo(target, photo, f"{name}.jpg", actor=actor)
+                if hold:
+                    first_added.set()
+                    threading.Event().wait(0.5)  # keep the lock while the other upload tries
+                db.session.commit()
+                outcomes[name] = "added"
+            except uploads.UploadRefused:
+                db.session.rollback()
+                outcomes[name] = "refused"
+            finally:
+                first_added.set()
+                db.session.remove()
+
+    threads = [threading.Thread(target=upload, args=("a", True)), threading.Thread(target=upload, args=("b", False))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    db.session.expire_all()
+    count = db.session.scalar(select(func.count()).select_from(ApplicationFile)
+                              .where(ApplicationFile.application_id == application_id))
+    assert outcomes == {"a": "added", "b": "refused"}
+    assert count == uploads.MAX_PHOTOS
+
+
+def test_a_refusal_outside_a_request_is_a_domain_error(app):
+    """Services also run from the CLI and threads: refusing there must not need a request to translate."""
+    application = ApplicationFactory()
+    with pytest.raises(uploads.UploadRefused) as refusal:
+        uploads.add_photo(application, b"not a picture", "x.jpg", actor=application.applicant)
+    assert "JPEG" in str(refusal.value)

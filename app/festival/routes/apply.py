@@ -168,7 +168,7 @@ def _files_step(application: Application):
         return _render("step_files.html", application=application, step=4, form=form, questions=questions,
                        max_photos=uploads.MAX_PHOTOS)
 
-    refused, replaced = False, []
+    refused, replaced, added = False, [], []
     uploaded = [(f, "photos", None) for f in request.files.getlist("photos")]
     uploaded += [(request.files.get(f"pdf_{q.key}"), f"pdf_{q.key}", q.key) for q in questions]
     for storage, field, key in uploaded:
@@ -177,15 +177,23 @@ def _files_step(application: Application):
         data = storage.read()
         try:
             if key is None:
-                uploads.add_photo(application, data, storage.filename, actor=current_user)
+                added.append(uploads.add_photo(application, data, storage.filename, actor=current_user).storage_key)
             else:
-                replaced.append(uploads.add_pdf(application, key, data, storage.filename, current_user, field)[1])
+                record, replaced_key = uploads.add_pdf(application, key, data, storage.filename, current_user, field)
+                added.append(record.storage_key)
+                replaced.append(replaced_key)
         except DomainError as error:
             refused = True
             message = _("%(file)s: %(problem)s", file=storage.filename, problem=error.message)
             show_on_form(form, DomainError(message, field=error.field or field))
     drafts.save_step(application, 4, {}, actor=current_user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        for storage_key in added:  # files of rows that were never saved
+            uploads.remove_stored(storage_key)
+        raise
     for storage_key in filter(None, replaced):
         uploads.remove_stored(storage_key)
     if refused:

@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.errors import DomainError, NotAllowed
@@ -37,7 +38,18 @@ class UploadRefused(DomainError):
     pass
 
 
+def _lock(application: Application) -> None:
+    """Take the application's row lock and reread it, so that two uploads at once cannot pass the photo limit
+    (nor an upload slip in after the draft was submitted)."""
+    db.session.scalar(
+        select(Application).where(Application.id == application.id).with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    db.session.expire(application, ["files"])
+
+
 def _check_editable(application: Application, actor: User) -> None:
+    _lock(application)
     if not can_edit_application(actor, application):
         raise NotAllowed(_l("This application can no longer be changed."))
 
