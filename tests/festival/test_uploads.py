@@ -258,3 +258,16 @@ def test_a_refusal_outside_a_request_is_a_domain_error(app):
     with pytest.raises(uploads.UploadRefused) as refusal:
         uploads.add_photo(application, b"not a picture", "x.jpg", actor=application.applicant)
     assert "JPEG" in str(refusal.value)
+
+
+def test_files_of_an_upload_whose_commit_fails_are_removed(client, draft, upload, make_image, upload_folder,
+                                                           monkeypatch):
+    def failing_commit():
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(db.session, "commit", failing_commit)
+    with pytest.raises(RuntimeError, match="went away"):
+        upload(draft, photos=[(make_image(), "a.jpg")])
+    monkeypatch.undo()
+    assert [p for p in upload_folder.rglob("*") if p.is_file()] == []
+    assert files_of(draft) == []
