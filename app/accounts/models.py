@@ -7,11 +7,11 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
-from app.core.db import TimestampMixin
+from app.core.db import TimestampMixin, string_enum
 from app.core.permissions import Role
 from app.extensions import db
 
-ROLE_ENUM = db.Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+ROLE_ENUM = string_enum(Role)
 
 
 class User(UserMixin, TimestampMixin, db.Model):

@@ -1,10 +1,11 @@
 """Declarative base with a constraint naming convention, UTC timestamps and `get_or_404`."""
 
+import enum
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask import abort
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 from app.core.clock import now_utc
@@ -36,6 +37,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def string_enum(kind: type[enum.Enum], length: int = 16) -> Enum:
+    """An enum stored as its values in a VARCHAR (no native type), the same on SQLite and PostgreSQL."""
+    return Enum(kind, native_enum=False, length=length, values_callable=lambda members: [m.value for m in members])
 
 
 class Base(DeclarativeBase):

@@ -9,6 +9,8 @@ from flask_babel import format_currency, format_date, format_datetime, format_ti
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.core.forms import format_phone
+
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 ROLE_LABELS = {
@@ -67,6 +69,7 @@ def register_template_helpers(app: Flask) -> None:
         format_time=format_time,
         format_datetime_in=format_datetime_in,
         money=money,
+        format_phone=format_phone,
         role_label=role_label,
         current_locale=lambda: str(get_locale()),
         LANGUAGE_NAMES=LANGUAGE_NAMES,

@@ -17,6 +17,7 @@ from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.clock import now_utc
+from app.core.db import string_enum
 from app.extensions import db
 
 
@@ -44,7 +45,7 @@ class OutboxMessage(db.Model):
     locale: Mapped[str] = mapped_column(String(8))
     template: Mapped[str] = mapped_column(String(120))
     status: Mapped[MailStatus] = mapped_column(
-        db.Enum(MailStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        string_enum(MailStatus),
         default=MailStatus.PENDING,
         index=True,
     )

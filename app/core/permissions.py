@@ -65,6 +65,14 @@ def role_required(*roles: Role) -> Callable[[F], F]:
 staff_required = role_required(Role.STAFF)
 
 
+def require_staff(actor: Any, message: str) -> None:
+    """Services' own check (routes check too): only staff may do this; `message` says what."""
+    from app.core.errors import NotAllowed
+
+    if getattr(actor, "role", None) != Role.STAFF:
+        raise NotAllowed(message)
+
+
 def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:
     if endpoint is None or endpoint == "static":
         return True

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.core.clock import now_utc
-from app.core.db import TimestampMixin
+from app.core.db import TimestampMixin, string_enum
 from app.extensions import db
-from app.festival.models.call import Call, _enum
+from app.festival.models.call import Call
 from app.festival.vocab import District, Stage, Subsector
 
 
@@ -37,7 +37,9 @@ class Application(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("festival_call.id"), index=True)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    status: Mapped[ApplicationStatus] = mapped_column(_enum(ApplicationStatus), default=ApplicationStatus.DRAFT)
+    status: Mapped[ApplicationStatus] = mapped_column(
+        string_enum(ApplicationStatus, 32), default=ApplicationStatus.DRAFT
+    )
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)
     current_step: Mapped[int] = mapped_column(default=1)
 
@@ -45,13 +47,13 @@ class Application(TimestampMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(120), default="")
     phone_e164: Mapped[str | None] = mapped_column(String(16))
     date_of_birth: Mapped[date | None]
-    district: Mapped[District | None] = mapped_column(_enum(District))
+    district: Mapped[District | None] = mapped_column(string_enum(District, 32))
     nik: Mapped[str | None] = mapped_column(String(16))
 
     # Step 2, the business
     business_name: Mapped[str] = mapped_column(String(120), default="")
-    subsector: Mapped[Subsector | None] = mapped_column(_enum(Subsector), index=True)
-    stage: Mapped[Stage | None] = mapped_column(_enum(Stage))
+    subsector: Mapped[Subsector | None] = mapped_column(string_enum(Subsector, 32), index=True)
+    stage: Mapped[Stage | None] = mapped_column(string_enum(Stage, 32))
     founded_on: Mapped[date | None]
     team_size: Mapped[int | None]
     description: Mapped[str] = mapped_column(Text, default="")
@@ -95,8 +97,8 @@ class ApplicationEvent(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("festival_application.id", ondelete="CASCADE"),
                                                 index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    from_status: Mapped[ApplicationStatus] = mapped_column(_enum(ApplicationStatus))
-    to_status: Mapped[ApplicationStatus] = mapped_column(_enum(ApplicationStatus))
+    from_status: Mapped[ApplicationStatus] = mapped_column(string_enum(ApplicationStatus, 32))
+    to_status: Mapped[ApplicationStatus] = mapped_column(string_enum(ApplicationStatus, 32))
     message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
@@ -117,7 +119,7 @@ class ApplicationFile(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("festival_application.id", ondelete="CASCADE"),
                                                 index=True)
-    kind: Mapped[FileKind] = mapped_column(_enum(FileKind))
+    kind: Mapped[FileKind] = mapped_column(string_enum(FileKind, 32))
     question_key: Mapped[str | None] = mapped_column(String(40))  # set for a PDF that answers a call question
     original_name: Mapped[str] = mapped_column(String(200))
     storage_key: Mapped[str] = mapped_column(String(80), unique=True)

@@ -5,14 +5,10 @@ import enum
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import TimestampMixin
+from app.core.db import TimestampMixin, string_enum
 from app.extensions import db
 from app.festival.models.edition import Edition
 from app.festival.vocab import CallKind
-
-
-def _enum(kind: type[enum.Enum]) -> db.Enum:
-    return db.Enum(kind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
 
 
 class Call(TimestampMixin, db.Model):
@@ -24,7 +20,7 @@ class Call(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("festival_edition.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[CallKind] = mapped_column(_enum(CallKind))
+    kind: Mapped[CallKind] = mapped_column(string_enum(CallKind, 32))
     position: Mapped[int] = mapped_column(default=0)
     name_id: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
@@ -67,7 +63,7 @@ class CallQuestion(db.Model):
     call_id: Mapped[int] = mapped_column(ForeignKey("festival_call.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(default=0)
-    kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind))
+    kind: Mapped[QuestionKind] = mapped_column(string_enum(QuestionKind, 32))
     label_id: Mapped[str] = mapped_column(String(200))
     label_en: Mapped[str] = mapped_column(String(200))
     help_id: Mapped[str] = mapped_column(String(400), default="")

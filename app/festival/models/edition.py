@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import TimestampMixin
+from app.core.db import TimestampMixin, string_enum
 from app.extensions import db
 
 
@@ -36,7 +36,7 @@ class Edition(TimestampMixin, db.Model):
     applications_open_at: Mapped[datetime]
     applications_close_at: Mapped[datetime]
     status: Mapped[EditionStatus] = mapped_column(
-        db.Enum(EditionStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        string_enum(EditionStatus),
         default=EditionStatus.DRAFT,
     )
 

@@ -8,9 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.core.clock import now_utc
+from app.core.db import string_enum
 from app.extensions import db
 from app.festival.models.application import Application
-from app.festival.models.call import RubricCriterion, _enum
+from app.festival.models.call import RubricCriterion
 
 
 class AssignmentStatus(enum.StrEnum):
@@ -28,7 +29,9 @@ class ReviewAssignment(db.Model):
                                                 index=True)
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    status: Mapped[AssignmentStatus] = mapped_column(_enum(AssignmentStatus), default=AssignmentStatus.ASSIGNED)
+    status: Mapped[AssignmentStatus] = mapped_column(
+        string_enum(AssignmentStatus, 32), default=AssignmentStatus.ASSIGNED
+    )
     assigned_at: Mapped[datetime] = mapped_column(default=now_utc)
     conflict_reason: Mapped[str] = mapped_column(String(300), default="")
     comment: Mapped[str] = mapped_column(Text, default="")

@@ -15,7 +15,6 @@ from flask_login import current_user
 from app.core.clock import now_utc
 from app.core.db import get_or_404
 from app.core.errors import DomainError, show_on_form
-from app.core.forms import format_phone
 from app.core.permissions import Role, public, role_required
 from app.extensions import db
 from app.festival.forms.apply import AboutYouForm, BusinessForm, SubmitForm, WithdrawForm, files_form, question_form
@@ -23,15 +22,7 @@ from app.festival.models import Application, Call
 from app.festival.models.application import ApplicationStatus as S
 from app.festival.routes import bp
 from app.festival.services import drafts, uploads
-from app.festival.services.access import can_view_application
-from app.festival.services.workflow import STATUS_LABELS
-from app.festival.vocab import (
-    CALL_KIND_LABELS,
-    DISTRICT_LABELS,
-    STAGE_LABELS,
-    SUBSECTOR_LABELS,
-    label,
-)
+from app.festival.services.access import can_follow_application
 
 LAST_STEP = drafts.STEPS[-1]
 
@@ -42,9 +33,7 @@ def _locale() -> str:
 
 def _render(template: str, **context: Any) -> str:
     return render_template(
-        f"festival/apply/{template}", STATUS_LABELS=STATUS_LABELS, CALL_KIND_LABELS=CALL_KIND_LABELS,
-        DISTRICT_LABELS=DISTRICT_LABELS, STAGE_LABELS=STAGE_LABELS, SUBSECTOR_LABELS=SUBSECTOR_LABELS, label=label,
-        format_phone=format_phone, STEP_TITLES=drafts.STEP_TITLES, STEPS=drafts.STEPS, locale=_locale(), S=S,
+        f"festival/apply/{template}", STEP_TITLES=drafts.STEP_TITLES, STEPS=drafts.STEPS, locale=_locale(), S=S,
         **context,
     )
 
@@ -57,9 +46,8 @@ def _own_application(application_id: int) -> Application:
 
 
 def _viewable_application(application_id: int) -> Application:
-    """The status page and the summary are the applicant's and staff's; reviewers read through /review (blind)."""
     application = get_or_404(Application, application_id)
-    if not can_view_application(current_user, application) or current_user.role == Role.REVIEWER:
+    if not can_follow_application(current_user, application):
         abort(404)
     return application
 

@@ -12,7 +12,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.db import get_or_404
 from app.core.errors import DomainError, show_on_form
-from app.core.forms import format_phone
 from app.core.permissions import staff_required
 from app.core.security import safe_next_url
 from app.extensions import db
@@ -153,7 +152,7 @@ def desk_application(application_id: int):
     offer = waitlist.free_place(application.call) if application.status == S.WAITLISTED else None
     return _render(
         "application.html", application=application, form=form, answers=_answers(application, _locale()),
-        reviews=_reviews(application), phone=format_phone(application.phone_e164), offer=offer,
+        reviews=_reviews(application), offer=offer,
         files_served="festival.file" in current_app.view_functions,
         can_decide=bool(decisions.decision_choices(application)),
     )

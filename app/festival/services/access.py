@@ -33,6 +33,12 @@ def can_view_application(user: User, application: Application) -> bool:
     return False
 
 
+def can_follow_application(user: User, application: Application) -> bool:
+    """The status page and printable summary: the applicant's and staff's. Reviewers read through /review,
+    which respects blind review."""
+    return user.is_authenticated and (user.role == Role.STAFF or user.id == application.applicant_id)
+
+
 def can_edit_application(user: User, application: Application) -> bool:
     return user.is_authenticated and user.id == application.applicant_id and application.is_draft
 

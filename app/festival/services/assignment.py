@@ -15,7 +15,7 @@ from app.accounts.models import User
 from app.core.clock import now_utc
 from app.core.errors import Conflict, InvalidState, NotAllowed
 from app.core.mail import queue_mail
-from app.core.permissions import Role
+from app.core.permissions import Role, require_staff
 from app.extensions import db
 from app.festival.models import Application, Call, ReviewAssignment
 from app.festival.models.application import ApplicationStatus
@@ -123,14 +123,9 @@ def start_review(application: Application, actor: User | None, flush: bool = Tru
         workflow.transition(application, ApplicationStatus.UNDER_REVIEW, actor if by_staff else None, flush=flush)
 
 
-def _require_staff(actor: User) -> None:
-    if actor.role != Role.STAFF:
-        raise NotAllowed(_l("Only staff can assign reviewers."))
-
-
 def assign_reviewer(application: Application, reviewer: User, actor: User) -> ReviewAssignment:
     """Staff add one reviewer to an application by hand."""
-    _require_staff(actor)
+    require_staff(actor, _l("Only staff can assign reviewers."))
     _lock_call(application.call_id)
     if application.status not in REVIEWABLE:
         raise InvalidState(_l("Only submitted applications, or applications under review, can get reviewers."),
@@ -168,7 +163,7 @@ def remove_assignment(assignment: ReviewAssignment, actor: User) -> None:
 
     Submitted reviews stay (they count in the scores), and so do conflicts (they keep the reviewer away).
     """
-    _require_staff(actor)
+    require_staff(actor, _l("Only staff can assign reviewers."))
     if assignment.status == AssignmentStatus.SUBMITTED:
         raise InvalidState(_l("This reviewer has already submitted a review; it cannot be removed."))
     if assignment.status == AssignmentStatus.CONFLICT:
@@ -215,7 +210,7 @@ def distribute(call: Call, actor: User) -> DistributionResult:
     Three queries read the state (reviewers, applications with their assignments, loads); the new assignments are
     written in one bulk insert, so thousands of applications take seconds, not minutes.
     """
-    _require_staff(actor)
+    require_staff(actor, _l("Only staff can assign reviewers."))
     _lock_call(call.id)
     wanted = call.reviewers_per_application
     reviewer_ids = [reviewer.id for reviewer in active_reviewers()]

@@ -12,17 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
-from app.core.errors import InvalidState, NotAllowed
-from app.core.permissions import Role
+from app.core.errors import InvalidState
+from app.core.permissions import require_staff
 from app.extensions import db
 from app.festival.models import Application, ApplicationEvent, Call
 from app.festival.models.application import ApplicationStatus as S
 from app.festival.services.workflow import DECISIONS, By, can_move, transition
-
-
-def _require_staff(actor: User) -> None:
-    if actor.role != Role.STAFF:
-        raise NotAllowed(_l("Only staff can decide on applications."))
 
 
 def _require_decision(decision: S) -> None:
@@ -37,7 +32,7 @@ def decision_choices(application: Application) -> list[S]:
 
 def decide(actor: User, application: Application, decision: S, message: str = "") -> ApplicationEvent:
     """Accept, waitlist or reject one application, with an optional personal message to the applicant."""
-    _require_staff(actor)
+    require_staff(actor, _l("Only staff can decide on applications."))
     _require_decision(decision)
     return transition(application, decision, actor, message)
 
@@ -51,7 +46,7 @@ class BulkOutcome:
 def decide_many(actor: User, application_ids: Iterable[int], decision: S, message: str = "") -> BulkOutcome:
     """The same decision for several applications. Where the table forbids the move, the application is skipped
     untouched and reported; the others are decided, each one completely (status, event, mail)."""
-    _require_staff(actor)
+    require_staff(actor, _l("Only staff can decide on applications."))
     _require_decision(decision)
     ids = sorted(set(application_ids))
     applications = db.session.scalars(

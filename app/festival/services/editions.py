@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from app.accounts.models import User
-from app.core.errors import Conflict, DomainError, NotAllowed
-from app.core.permissions import Role
+from app.core import permissions
+from app.core.errors import Conflict, DomainError
 from app.extensions import db
 from app.festival.models import Application, Call, Edition, EditionStatus
 from app.festival.models.application import ApplicationStatus
@@ -62,8 +62,7 @@ def slugify(text: str) -> str:
 
 
 def require_staff(actor: User) -> None:
-    if actor.role != Role.STAFF:
-        raise NotAllowed(_l("Only staff can set up festival editions and calls."))
+    permissions.require_staff(actor, _l("Only staff can set up festival editions and calls."))
 
 
 def has_references(edition: Edition) -> bool:

@@ -12,8 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
 from app.accounts.models import User
-from app.core.errors import NotAllowed
-from app.core.permissions import Role
+from app.core.permissions import require_staff
 from app.extensions import db
 from app.festival.models import Application, Call
 from app.festival.models.application import ApplicationStatus as S
@@ -103,8 +102,7 @@ def _ordered(query: Select, sort: str) -> Select:
 def list_applications(actor: User, filters: ApplicationFilters | None, page: int,
                       per_page: int = 50) -> ApplicationPage:
     """Page `page` (from 1) of the applications staff may list, and how many match. Two SQL statements."""
-    if actor.role != Role.STAFF:
-        raise NotAllowed(_l("Only staff can list applications."))
+    require_staff(actor, _l("Only staff can list applications."))
     filters = filters or ApplicationFilters()
     page = max(page, 1)
     total = db.session.scalar(
@@ -124,8 +122,7 @@ RANKED_STATUSES = (S.SUBMITTED, S.UNDER_REVIEW, S.ACCEPTED, S.WAITLISTED, S.REJE
 def rank_call(actor: User, call: Call) -> list[Any]:
     """The call's submitted, under-review and decided applications, best score first (unscored last); ties go to
     the application with more reviews, then to the earlier submission."""
-    if actor.role != Role.STAFF:
-        raise NotAllowed(_l("Only staff can see the ranking."))
+    require_staff(actor, _l("Only staff can see the ranking."))
     query = (
         select(Application.id, Application.reference, Application.full_name, Application.business_name,
                Application.status, Application.score_mean, Application.score_spread, Application.review_count,

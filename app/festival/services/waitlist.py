@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.core.errors import Conflict, InvalidState, NotAllowed
-from app.core.permissions import Role
+from app.core.errors import Conflict, InvalidState
+from app.core.permissions import require_staff
 from app.extensions import db
 from app.festival.models import Application, ApplicationEvent, Call
 from app.festival.models.application import ApplicationStatus as S
@@ -115,8 +115,7 @@ def place_freed(withdrawn: Application) -> Application | None:
 
 def offer_place(actor: User, call: Call, application: Application, message: str = "") -> Application:
     """Staff confirm: the free place of `call` goes to `application`, which must be first on the waiting list."""
-    if actor.role != Role.STAFF:
-        raise NotAllowed(_l("Only staff can offer a place."))
+    require_staff(actor, _l("Only staff can offer a place."))
     if application.call_id != call.id or application.status != S.WAITLISTED:
         raise InvalidState(_l("This application is not on the waiting list of this call."))
     _lock(call)
