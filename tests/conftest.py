@@ -22,6 +22,7 @@ from app.extensions import db, limiter
 from config import TestingConfig
 from tests.factories import PASSWORD
 from tests.helpers import links_in, submit
+from tests.live import live_server, live_server_instance, visitor  # noqa: F401  (fixtures)
 
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"))
 

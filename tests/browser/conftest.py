@@ -4,14 +4,12 @@ Chromium cannot be downloaded here, so Playwright drives the system one at /usr/
 tests are skipped, not failed.
 """
 
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from flask import Flask, got_request_exception
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from tests.live import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,53 +26,6 @@ try:
     from playwright import sync_api as playwright_sync
 except ImportError:  # pragma: no cover - the browser fixture skips instead
     playwright_sync = None
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """No access log for each request; errors are still logged."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
-@dataclass
-class LiveServer:
-    url: str
-    errors: list[BaseException] = field(default_factory=list)
-
-    def check_no_errors(self) -> None:
-        """Fail with the server-side exception if a request crashed (the browser only sees a 500 page)."""
-        if self.errors:
-            error = self.errors[0]
-            raise AssertionError(f"the server raised {type(error).__name__}: {error}") from error
-
-
-@pytest.fixture(scope="session")
-def live_server_instance(app: Flask) -> Iterator[LiveServer]:
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    live = LiveServer(url=f"http://127.0.0.1:{server.server_port}")
-
-    def record(sender: Flask, exception: BaseException, **extra: object) -> None:
-        live.errors.append(exception)
-
-    got_request_exception.connect(record, app)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield live
-    finally:
-        got_request_exception.disconnect(record, app)
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
-@pytest.fixture
-def live_server(live_server_instance: LiveServer) -> Iterator[LiveServer]:
-    """The running server, with the record of server-side exceptions fresh for each test."""
-    live_server_instance.errors.clear()
-    yield live_server_instance
-    live_server_instance.check_no_errors()
 
 
 @pytest.fixture(scope="session")
