@@ -31,6 +31,9 @@ def _init_extensions(app: Flask) -> None:
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    from app.core.locking import init_write_transactions
+
+    init_write_transactions(app)  # first, so that a writing request's first statement already holds the lock
     migrate.init_app(
         app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
         render_as_batch=True, compare_type=True, user_module_prefix="core_db.",

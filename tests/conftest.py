@@ -22,7 +22,7 @@ from app.extensions import db, limiter
 from config import TestingConfig
 from tests.factories import PASSWORD
 from tests.helpers import links_in, submit
-from tests.live import live_server, live_server_instance, visitor  # noqa: F401  (fixtures)
+from tests.live import end_snapshot, live_server, live_server_instance, visitor  # noqa: F401  (fixtures)
 
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"))
 
@@ -48,7 +48,7 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         response = contextvars.Context().run(FlaskClient.open, self, *args, **kwargs)
-        db.session.expire_all()  # the test's own session sees what the request committed
+        end_snapshot()  # the test's own session sees what the request committed
         return response
 
 

@@ -12,12 +12,23 @@ from typing import Any
 
 import pytest
 import requests
-from flask import Flask, got_request_exception
+from flask import Flask, got_request_exception, has_app_context
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from app.extensions import db
 from tests.factories import PASSWORD
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def end_snapshot() -> None:
+    """End the test's own transaction, so that its next read sees what the server committed meanwhile.
+
+    A transaction reads one snapshot (PostgreSQL's repeatable reads within a statement, SQLite's WAL snapshot for the
+    whole transaction); the test's session would otherwise keep reading the state from before the requests.
+    """
+    if threading.current_thread() is threading.main_thread() and has_app_context():
+        db.session.commit()
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -75,7 +86,9 @@ class Visitor:
         self.http = requests.Session()
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.http.get(self.server.url + path, allow_redirects=False, timeout=60, **kwargs)
+        response = self.http.get(self.server.url + path, allow_redirects=False, timeout=60, **kwargs)
+        end_snapshot()
+        return response
 
     def token(self, page: str) -> str:
         response = self.get(page)
@@ -86,7 +99,9 @@ class Visitor:
 
     def post(self, path: str, data: dict | None = None, token: str | None = None, **kwargs: Any) -> requests.Response:
         payload = {"csrf_token": token, **(data or {})} if token else (data or {})
-        return self.http.post(self.server.url + path, data=payload, allow_redirects=False, timeout=60, **kwargs)
+        response = self.http.post(self.server.url + path, data=payload, allow_redirects=False, timeout=60, **kwargs)
+        end_snapshot()
+        return response
 
     def login(self, user_or_email: Any, password: str = PASSWORD) -> "Visitor":
         email = getattr(user_or_email, "email", user_or_email)
@@ -118,4 +133,5 @@ def fire(count: int, send: Callable[[int], Any]) -> list[Any]:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
+    end_snapshot()
     return results

@@ -12,6 +12,7 @@ from app.accounts.models import Invitation, User
 from app.accounts.tokens import make_token, read_token
 from app.core.clock import now_utc
 from app.core.errors import Conflict, DomainError, InvalidState, InvalidToken, NotAllowed
+from app.core.locking import relock
 from app.core.mail import external_url, queue_mail
 from app.core.permissions import Role
 from app.extensions import db
@@ -193,7 +194,11 @@ def invitation_for_token(token: str) -> Invitation:
 
 
 def accept_invitation(token: str, *, name: str, password: str, locale: str, timezone: str) -> User:
-    invitation = invitation_for_token(token)
+    invitation = relock(invitation_for_token(token))  # ten clicks at once: one account, nine "already used"
+    if not invitation.is_open:
+        raise InvalidToken(
+            _l("This invitation has already been used or withdrawn. Ask the programme team for a new one.")
+        )
     if find_user_by_email(invitation.email) is not None:
         raise Conflict(_l("Someone with this e-mail already has an account."))
     user = User(

@@ -4,6 +4,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.core.locking import write_transactions
 from app.core.mail import send_pending
 
 mail_cli = AppGroup("mail", help="The mail outbox.")
@@ -14,7 +15,8 @@ mail_cli = AppGroup("mail", help="The mail outbox.")
 def send_command(limit: int) -> None:
     """Deliver pending messages by SMTP (needs MAIL_SERVER); failures are retried later."""
     try:
-        sent, failed = send_pending(limit=limit)
+        with write_transactions():
+            sent, failed = send_pending(limit=limit)
     except RuntimeError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"sent {sent}, failed {failed}")

@@ -32,6 +32,11 @@ class InvalidToken(DomainError):
     pass
 
 
+class AlreadyDone(InvalidState):
+    """A repeated request (a double-click, a second tab) asked for a change that has already been made: nothing
+    changes, and the route tells the person so instead of failing."""
+
+
 def show_on_form(form: FlaskForm, error: DomainError) -> None:
     """Attach a domain error to the named field, or to the form as a whole."""
     field = getattr(form, error.field, None) if error.field else None

@@ -125,7 +125,7 @@ def test_an_illegal_decision_is_refused_on_the_form(client, staff, outbox):
     application = ApplicationFactory(submitted=True, status=S.WAITLISTED)
     response = submit(client, url(application), {"decision": "waitlisted"})  # not offered, sent anyway
     assert response.status_code == 200
-    assert "An application that is Waitlisted cannot become Waitlisted." in text(response)
+    assert "This application is already Waitlisted." in text(response)
     assert_valid(text(response), "refused decision")
     response = submit(client, url(application), {"decision": ""})
     assert field_error(text(response), "decision") == "This field is required."

@@ -193,3 +193,29 @@ def test_offering_an_application_of_another_call_is_not_found(client, staff):
     ranking = f"/staff/calls/{call.id}/ranking"
     response = submit(client, f"/staff/calls/{call.id}/offer-place", {"application_id": other.id}, page=ranking)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("status", [S.SUBMITTED, S.UNDER_REVIEW, S.WAITLISTED])
+def test_withdrawing_an_application_that_held_no_place_promotes_nobody(moment, status):
+    """Only an accepted applicant frees a place, also on a call with a fixed number of places that is not full."""
+    call, _, best, _ = a_call_with_a_waiting_list(auto=True, places=2)
+    other = entry(call, status, 2.0, minutes=5) if status != S.WAITLISTED else best
+    withdraw(other)
+    db.session.expire_all()
+    assert other.status == S.WITHDRAWN
+    promoted = db.session.scalars(select(ApplicationEvent).where(ApplicationEvent.to_status == S.ACCEPTED,
+                                                                 ApplicationEvent.actor_id.is_(None))).all()
+    assert promoted == []
+
+
+def test_free_places_are_counted_from_state_not_from_duplicated_events(moment):
+    """A withdrawal recorded twice (as a race once did) still frees one place."""
+    call, accepted, best, others = a_call_with_a_waiting_list(auto=False)
+    withdraw(accepted)
+    db.session.add(ApplicationEvent(application=accepted, actor=accepted.applicant, from_status=S.ACCEPTED,
+                                    to_status=S.WITHDRAWN, message="", created_at=NOW))
+    db.session.commit()
+    assert waitlist.free_places(call) == 1
+    waitlist.offer_place(UserFactory(staff=True), call, best)
+    db.session.commit()
+    assert waitlist.free_places(call) == 0

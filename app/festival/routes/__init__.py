@@ -22,3 +22,4 @@ def vocabulary() -> dict:
 
 
 from app.festival.routes import apply, desk, files, review, setup  # noqa: E402, F401  (they add routes to bp)
+from app.festival.services import waitlist  # noqa: E402, F401  (subscribes to application status changes)

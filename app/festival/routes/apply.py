@@ -15,6 +15,7 @@ from flask_login import current_user
 from app.core.clock import now_utc
 from app.core.db import get_or_404
 from app.core.errors import DomainError, show_on_form
+from app.core.locking import lock_or_404
 from app.core.permissions import Role, public, role_required
 from app.extensions import db
 from app.festival.forms.apply import AboutYouForm, BusinessForm, SubmitForm, WithdrawForm, files_form, question_form
@@ -39,7 +40,12 @@ def _render(template: str, **context: Any) -> str:
 
 
 def _own_application(application_id: int) -> Application:
-    application = get_or_404(Application, application_id)
+    """The applicant's own application (404 otherwise); a request that may change it holds its row lock from here,
+    so that what the route checks is what the service changes."""
+    if request.method == "POST":
+        application = lock_or_404(Application, application_id)
+    else:
+        application = get_or_404(Application, application_id)
     if application.applicant_id != current_user.id:
         abort(404)
     return application
@@ -126,6 +132,8 @@ def step(application_id: int, step: int):
         abort(404)
     application = _own_application(application_id)
     if not application.is_draft:
+        if request.method == "POST":  # a second click on "submit", or a tab left open
+            flash(_("This application has already been submitted; it can no longer be changed."), "info")
         return redirect(_status_url(application))
     if step == 4:
         return _files_step(application)

@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select
 from app.accounts.models import User
 from app.core.clock import now_utc
 from app.core.errors import Conflict, InvalidState, NotAllowed
+from app.core.locking import lock, lock_all, relock
 from app.core.mail import queue_mail
 from app.core.permissions import Role, require_staff
 from app.extensions import db
@@ -52,8 +53,8 @@ def active_reviewers() -> list[User]:
 
 
 def _lock_call(call_id: int) -> None:
-    """Serialise changes to a call's assignments (PostgreSQL row lock; SQLite serialises writers anyway)."""
-    db.session.execute(select(Call.id).where(Call.id == call_id).with_for_update())
+    """Serialise changes to a call's assignments."""
+    lock(Call, call_id)
 
 
 def _load_counts(call_id: int) -> dict[int, dict[AssignmentStatus, int]]:
@@ -116,11 +117,15 @@ def reviewable_count(call: Call) -> int:
     ) or 0
 
 
-def start_review(application: Application, actor: User | None, flush: bool = True) -> None:
-    """A submitted application moves to under review when it gets its first reviewer."""
+def start_review(application: Application, actor: User | None, flush: bool = True, locked: bool = False) -> None:
+    """A submitted application moves to under review when it gets its first reviewer (`locked`: its row is already
+    locked in this transaction)."""
+    if not locked:
+        relock(application)
     if application.status == ApplicationStatus.SUBMITTED:
         by_staff = actor is not None and actor.role == Role.STAFF
-        workflow.transition(application, ApplicationStatus.UNDER_REVIEW, actor if by_staff else None, flush=flush)
+        workflow.transition(application, ApplicationStatus.UNDER_REVIEW, actor if by_staff else None, flush=flush,
+                            locked=True)
 
 
 def assign_reviewer(application: Application, reviewer: User, actor: User) -> ReviewAssignment:
@@ -257,8 +262,8 @@ def distribute(call: Call, actor: User) -> DistributionResult:
         notify_reviewers(Counter(row["reviewer_id"] for row in rows), call)
     for start in range(0, len(starting), _CHUNK):
         chunk = starting[start:start + _CHUNK]
-        for application in db.session.scalars(select(Application).where(Application.id.in_(chunk))):
-            start_review(application, actor, flush=False)  # one flush per chunk, not per application
+        for application in lock_all(Application, chunk):
+            start_review(application, actor, flush=False, locked=True)  # one flush per chunk, not per application
         db.session.flush()
     return DistributionResult(assigned=len(rows), unfilled=unfilled, applications=len(applications))
 

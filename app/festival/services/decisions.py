@@ -8,13 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.core.errors import InvalidState
+from app.core.locking import lock_all
 from app.core.permissions import require_staff
-from app.extensions import db
 from app.festival.models import Application, ApplicationEvent, Call
 from app.festival.models.application import ApplicationStatus as S
 from app.festival.services.workflow import DECISIONS, By, can_move, transition
@@ -48,17 +47,16 @@ def decide_many(actor: User, application_ids: Iterable[int], decision: S, messag
     untouched and reported; the others are decided, each one completely (status, event, mail)."""
     require_staff(actor, _l("Only staff can decide on applications."))
     _require_decision(decision)
-    ids = sorted(set(application_ids))
-    applications = db.session.scalars(
-        select(Application)
-        .where(Application.id.in_(ids), Application.status != S.DRAFT)  # drafts are private: not found
-        .options(selectinload(Application.applicant), selectinload(Application.call).selectinload(Call.edition))
-        .order_by(Application.id)
+    applications = lock_all(  # in id order: two bulk decisions at once wait for each other, never deadlock
+        Application, application_ids,
+        selectinload(Application.applicant), selectinload(Application.call).selectinload(Call.edition),
     )
     outcome = BulkOutcome()
     for application in applications:
+        if application.status == S.DRAFT:  # drafts are private: not found
+            continue
         if can_move(application.status, decision, By.STAFF):
-            transition(application, decision, actor, message)
+            transition(application, decision, actor, message, locked=True)
             outcome.decided.append(application)
         else:
             outcome.skipped.append(application)

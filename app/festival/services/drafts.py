@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.core.clock import now_utc
-from app.core.errors import DomainError, NotAllowed
+from app.core.errors import AlreadyDone, DomainError, NotAllowed
+from app.core.locking import relock
 from app.extensions import db
 from app.festival.models import Application, ApplicationEvent, Call, Edition, EditionStatus
 from app.festival.models.application import ApplicationStatus
@@ -69,6 +70,9 @@ class Incomplete(DomainError):
 
 
 def _check_editable(application: Application, actor: User) -> None:
+    """Lock the application and decide on its current state: a save that was in flight when the applicant
+    submitted must not write into the submitted application."""
+    relock(application)
     if not can_edit_application(actor, application):
         raise NotAllowed(_l("This application can no longer be changed."))
 
@@ -155,7 +159,7 @@ def submit(application: Application, consent: bool, actor: User) -> ApplicationE
     if not consent:
         raise DomainError(_l("Please agree to the processing of your personal data."), field="consent")
     application.consent_at = now_utc()
-    return workflow.transition(application, ApplicationStatus.SUBMITTED, actor)
+    return workflow.transition(application, ApplicationStatus.SUBMITTED, actor, locked=True)
 
 
 def can_withdraw(application: Application, user: User) -> bool:
@@ -166,7 +170,10 @@ def can_withdraw(application: Application, user: User) -> bool:
 def withdraw(application: Application, reason: str, actor: User) -> ApplicationEvent:
     if actor.id != application.applicant_id:
         raise NotAllowed(_l("You cannot change this application."))
-    return workflow.transition(application, ApplicationStatus.WITHDRAWN, actor, reason)
+    relock(application)
+    if not can_withdraw(application, actor):
+        raise AlreadyDone(_l("This application can no longer be withdrawn."))
+    return workflow.transition(application, ApplicationStatus.WITHDRAWN, actor, reason, locked=True)
 
 
 def applications_of(user: User) -> list[Application]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.core.clock import now_utc
 from app.core.errors import DomainError, InvalidState, NotAllowed
+from app.core.locking import relock
 from app.core.permissions import Role
 from app.extensions import db
 from app.festival.models import Application, ReviewAssignment, ReviewScore, RubricCriterion
@@ -76,14 +77,23 @@ def _check_reviewer(assignment: ReviewAssignment, actor: User) -> None:
         raise NotAllowed(_l("This application is not assigned to you."))
 
 
+def _lock(assignment: ReviewAssignment) -> tuple[Application, ReviewAssignment]:
+    """Lock the application (its scores are recomputed from every review) and then the assignment, and re-read
+    both: two submissions of one review at once must end as two saves in turn, not two sets of scores."""
+    application = relock(assignment.application)
+    assignment = relock(assignment)
+    db.session.expire(assignment, ["scores"])
+    return application, assignment
+
+
 def submit_review(assignment: ReviewAssignment, actor: User, scores: dict[int, tuple[int, str]],
                   comment: str = "") -> ReviewAssignment:
     """Store the reviewer's rubric scores (criterion id → (1–5, comment)) and refresh the application's scores.
 
     A reviewer may submit again to change their scores until the application is decided.
     """
+    application, assignment = _lock(assignment)
     _check_reviewer(assignment, actor)
-    application = assignment.application
     if not open_for_review(application):
         raise InvalidState(_l("This application has been decided or withdrawn; its reviews can no longer change."))
     criteria: list[RubricCriterion] = list(application.call.criteria)
@@ -120,11 +130,11 @@ def submit_review(assignment: ReviewAssignment, actor: User, scores: dict[int, t
 def declare_conflict(assignment: ReviewAssignment, actor: User, reason: str) -> ReviewAssignment | None:
     """The reviewer steps aside: the assignment is hidden from them, any scores they gave stop counting, and the
     slot goes to the least-loaded eligible reviewer (if there is one). Returns the replacement assignment."""
+    application, assignment = _lock(assignment)
     _check_reviewer(assignment, actor)
     reason = reason.strip()
     if not reason:
         raise DomainError(_l("Say briefly why, for the programme team."), field="reason")
-    application = assignment.application
     if application.status not in assigning.REVIEWABLE:
         raise InvalidState(_l("This application has been decided or withdrawn; nothing to step aside from."))
     was_submitted = assignment.status == AssignmentStatus.SUBMITTED

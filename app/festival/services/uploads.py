@@ -14,10 +14,10 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.errors import DomainError, NotAllowed
+from app.core.locking import relock
 from app.extensions import db
 from app.festival.models import Application, ApplicationFile
 from app.festival.models.application import FileKind
@@ -41,10 +41,7 @@ class UploadRefused(DomainError):
 def _lock(application: Application) -> None:
     """Take the application's row lock and reread it, so that two uploads at once cannot pass the photo limit
     (nor an upload slip in after the draft was submitted)."""
-    db.session.scalar(
-        select(Application).where(Application.id == application.id).with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    relock(application)
     db.session.expire(application, ["files"])
 
 

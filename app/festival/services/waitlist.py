@@ -5,7 +5,8 @@ to staff on the desk and the ranking, with a button that offers it (staff confir
 receives the "accepted" mail, through `workflow.transition`.
 
 How many places are free is derived, not stored: with a fixed number of places it is `places - accepted`; without,
-it is the accepted applicants who withdrew minus the acceptances made since the first of those withdrawals.
+it is the accepted applicants who withdrew minus the applications accepted since the first of those withdrawals,
+each application counted once (never from how many events it has).
 """
 
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.core.errors import Conflict, InvalidState
+from app.core.events import application_status_changed
+from app.core.locking import relock
 from app.core.permissions import require_staff
 from app.extensions import db
 from app.festival.models import Application, ApplicationEvent, Call
@@ -50,19 +53,27 @@ def accepted_count(call: Call) -> int:
 
 
 def free_places(call: Call) -> int:
-    """How many places of the call are free for the waiting list."""
+    """How many places of the call are free for the waiting list, counted from the applications' state.
+
+    Each application counts once however many events it has: an accepted application that is now withdrawn freed one
+    place; an application accepted after the first such withdrawal took one (whatever it is now).
+    """
     if call.places is not None:
         return max(call.places - accepted_count(call), 0)
-    freed, first_freed_id = db.session.execute(
-        select(func.count(ApplicationEvent.id), func.min(ApplicationEvent.id))
+    freed_ids = (
+        select(ApplicationEvent.application_id)
         .join(Application, Application.id == ApplicationEvent.application_id)
-        .where(Application.call_id == call.id, ApplicationEvent.from_status == S.ACCEPTED,
-               ApplicationEvent.to_status == S.WITHDRAWN)
+        .where(Application.call_id == call.id, Application.status == S.WITHDRAWN,
+               ApplicationEvent.from_status == S.ACCEPTED, ApplicationEvent.to_status == S.WITHDRAWN)
+    )
+    freed, first_freed_id = db.session.execute(
+        select(func.count(func.distinct(ApplicationEvent.application_id)), func.min(ApplicationEvent.id))
+        .where(ApplicationEvent.application_id.in_(freed_ids), ApplicationEvent.to_status == S.WITHDRAWN)
     ).one()
     if not freed:
         return 0
     refilled = db.session.scalar(
-        select(func.count(ApplicationEvent.id))
+        select(func.count(func.distinct(ApplicationEvent.application_id)))
         .join(Application, Application.id == ApplicationEvent.application_id)
         .where(Application.call_id == call.id, ApplicationEvent.to_status == S.ACCEPTED,
                ApplicationEvent.id > first_freed_id)
@@ -91,8 +102,20 @@ def open_offers(edition_id: int | None = None, call_id: int | None = None) -> li
 
 
 def _lock(call: Call) -> None:
-    """Serialise place offers per call (a row lock on PostgreSQL), so one place is never given twice."""
-    db.session.execute(select(Call.id).where(Call.id == call.id).with_for_update())
+    """Serialise place offers per call, so one place is never given twice."""
+    relock(call)
+
+
+def _locked_candidate(call: Call) -> Application | None:
+    """The best waitlisted application, locked and still waitlisted (another request may have moved it meanwhile)."""
+    for _ in range(5):
+        offer = free_place(call)
+        if offer is None:
+            return None
+        candidate = relock(offer.candidate)
+        if candidate.status == S.WAITLISTED:
+            return candidate
+    return None
 
 
 def _offer_message(applicant: User) -> str:
@@ -101,16 +124,24 @@ def _offer_message(applicant: User) -> str:
 
 
 def place_freed(withdrawn: Application) -> Application | None:
-    """An accepted applicant withdrew (called by `workflow.transition`). Promote at once if the call says so."""
+    """An accepted applicant withdrew. Promote at once if the call says so."""
     call = withdrawn.call
     if not call.auto_promote_waitlist:
         return None  # staff see the free place on the desk and confirm the offer
     _lock(call)
-    offer = free_place(call)
-    if offer is None:
+    candidate = _locked_candidate(call)
+    if candidate is None:
         return None
-    transition(offer.candidate, S.ACCEPTED, None, _offer_message(offer.candidate.applicant))
-    return offer.candidate
+    transition(candidate, S.ACCEPTED, None, _offer_message(candidate.applicant), locked=True)
+    return candidate
+
+
+def _on_status_changed(application: Application, previous: S, current: S, **extra: object) -> None:
+    if previous == S.ACCEPTED and current == S.WITHDRAWN:  # a place is free: the waiting list moves up
+        place_freed(application)
+
+
+application_status_changed.connect(_on_status_changed)
 
 
 def offer_place(actor: User, call: Call, application: Application, message: str = "") -> Application:
@@ -119,11 +150,14 @@ def offer_place(actor: User, call: Call, application: Application, message: str 
     if application.call_id != call.id or application.status != S.WAITLISTED:
         raise InvalidState(_l("This application is not on the waiting list of this call."))
     _lock(call)
+    application = relock(application)
+    if application.status != S.WAITLISTED:
+        raise InvalidState(_l("This application is not on the waiting list of this call."))
     offer = free_place(call)
     if offer is None:
         raise Conflict(_l("No place is free in this call any more."))
     if offer.candidate.id != application.id:
         raise Conflict(_l("%(reference)s is no longer first on the waiting list; %(other)s is.",
                           reference=application.reference, other=offer.candidate.reference))
-    transition(application, S.ACCEPTED, actor, message.strip() or _offer_message(application.applicant))
+    transition(application, S.ACCEPTED, actor, message.strip() or _offer_message(application.applicant), locked=True)
     return application

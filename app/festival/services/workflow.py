@@ -7,11 +7,12 @@ the applicant's language in the same transaction.
 import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.clock import now_utc
-from app.core.errors import InvalidState, NotAllowed
+from app.core.errors import AlreadyDone, InvalidState, NotAllowed
+from app.core.events import application_status_changed
+from app.core.locking import relock
 from app.core.mail import queue_mail
 from app.core.permissions import Role
 from app.extensions import db
@@ -82,14 +83,21 @@ def _by(actor: User | None, application: Application) -> By:
 
 
 def transition(
-    application: Application, target: S, actor: User | None, message: str = "", flush: bool = True
+    application: Application, target: S, actor: User | None, message: str = "", flush: bool = True,
+    locked: bool = False,
 ) -> ApplicationEvent:
     """Move `application` to `target` if the table allows it for this actor (None = the portal itself).
 
-    `flush=False` lets a caller moving thousands at once (reviewer distribution) flush once at the end.
+    The application's row is locked and its status re-read first (`locked=True`: the caller already did, in this
+    transaction), so two requests cannot both make the same move. `flush=False` lets a caller moving thousands at once
+    (reviewer distribution) flush once at the end.
     """
+    if not locked:
+        relock(application)
     by = _by(actor, application)
     current = application.status
+    if current == target:
+        raise AlreadyDone(_l("This application is already %(status)s.", status=STATUS_LABELS[current]))
     if not can_move(current, target, by):
         raise InvalidState(
             _l("An application that is %(current)s cannot become %(target)s.",
@@ -111,18 +119,13 @@ def transition(
                    applicant=applicant, call=application.call, edition=application.call.edition)
     if flush:
         db.session.flush()
-    if current == S.ACCEPTED and target == S.WITHDRAWN:  # a place is free: the waiting list moves up
-        from app.festival.services.waitlist import place_freed
-
-        place_freed(application)
+    application_status_changed.send(application, previous=current, current=target, actor=actor, event=event)
     return event
 
 
 def next_reference(edition: Edition) -> str:
     """The next reference number of an edition (DYF27-00123), counted under a row lock so none is given twice."""
-    locked = db.session.scalar(
-        select(Edition).where(Edition.id == edition.id).with_for_update().execution_options(populate_existing=True)
-    )
+    locked = relock(edition)
     locked.last_reference += 1
     db.session.flush()
     return f"{locked.code}-{locked.last_reference:05d}"

@@ -1,0 +1,128 @@
+"""Row locks that hold on both databases: the one way to change what two requests could race.
+
+The pattern (docs/architecture.md, "Row locks and atomic transitions"):
+
+    application = lock(Application, application_id)   # or relock(application) for a row already loaded
+    if application.status != expected: ...             # decide on the state read under the lock
+    ...change it...                                    # the route commits once; the lock ends with the commit
+
+- PostgreSQL: `SELECT … FOR UPDATE` with `populate_existing`, so the object in the session is re-read from the locked
+  row, not left as it was loaded earlier in the request. Two rows: lock them in id order (`lock_all`).
+- SQLite has no row locks. Every transaction of a request that may write (POST, PUT, PATCH, DELETE) and of a command
+  marked with `write_transactions()` begins `IMMEDIATE`: it takes the database's single write lock before its first
+  read, so one writer at a time reads and writes, which keeps the same invariants. The database runs in WAL mode (reads
+  never wait for that lock) with a busy timeout (a writer waits its turn instead of failing).
+- The schema is the backstop: unique and partial unique indexes refuse a second claim even if code forgets the lock.
+
+`ROW_LOCKS = False` (config) switches both off; only the control runs of the race tests use it, to show the race the
+locks prevent.
+"""
+
+import contextvars
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, g, request
+from sqlalchemy import Engine, event, select
+from sqlalchemy.exc import IntegrityError
+
+M = TypeVar("M")
+
+# Whether transactions begun in this context should take SQLite's write lock at once.
+_writing: contextvars.ContextVar[bool] = contextvars.ContextVar("writing", default=False)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _locks_on() -> bool:
+    return bool(current_app.config.get("ROW_LOCKS", True))
+
+
+def lock(model: type[M], ident: Any) -> M | None:
+    """Load row `ident` of `model` locked until the transaction ends, with its current state (None if missing)."""
+    from app.extensions import db
+
+    query = select(model).where(model.id == ident).execution_options(populate_existing=True)  # type: ignore[attr-defined]
+    if _locks_on():
+        query = query.with_for_update()
+    return db.session.scalar(query)
+
+
+def lock_or_404(model: type[M], ident: Any) -> M:
+    obj = lock(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def relock(obj: M) -> M:
+    """Lock a row already loaded in this session and refresh the object from it."""
+    locked = lock(type(obj), obj.id)  # type: ignore[attr-defined]
+    if locked is None:  # deleted meanwhile: nothing to decide on
+        abort(404)
+    return locked
+
+
+def lock_all(model: type[M], idents: Iterable[Any], *options: Any) -> list[M]:
+    """Lock several rows in id order (the order every caller uses, so that two requests never deadlock);
+    `options` are loader options (selectinload…) for what the caller reads next."""
+    from app.extensions import db
+
+    query = (select(model).where(model.id.in_(sorted(set(idents))))  # type: ignore[attr-defined]
+             .order_by(model.id).options(*options)  # type: ignore[attr-defined]
+             .execution_options(populate_existing=True))
+    if _locks_on():
+        query = query.with_for_update()
+    return list(db.session.scalars(query))
+
+
+@contextmanager
+def write_transactions() -> Iterator[None]:
+    """Transactions begun inside take SQLite's write lock at once (for commands run outside a request)."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
+    """Let SQLAlchemy, not the driver, begin transactions, so that a writing one can begin IMMEDIATE."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None  # the driver's own implicit BEGIN would come too late
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
+
+
+def init_write_transactions(app: Flask) -> None:
+    """Configure SQLite's engine and mark the requests that may write."""
+    from app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        _sqlite_setup(engine, app.config.get("SQLITE_BUSY_TIMEOUT_MS", 30_000))
+
+    @app.errorhandler(IntegrityError)
+    def answer_as_if_sequential(error: IntegrityError):
+        """Two requests claimed the same unique value at once (PostgreSQL; SQLite's writers take turns): the loser
+        runs again, once, on the committed state, and so gets the same clear answer as a second request would."""
+        db.session.rollback()
+        if request.method in SAFE_METHODS or g.get("ran_again") or request.endpoint is None:
+            raise error
+        g.ran_again = True
+        return app.make_response(app.view_functions[request.endpoint](**(request.view_args or {})))
+
+    @app.before_request
+    def mark_writing_request() -> None:
+        # Set on every request: a server thread that handles many requests keeps its context between them.
+        _writing.set(request.method not in SAFE_METHODS and bool(app.config.get("ROW_LOCKS", True)))
