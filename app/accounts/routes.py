@@ -18,6 +18,7 @@ from app.accounts.forms import (
 )
 from app.core.errors import DomainError, InvalidToken, show_on_form
 from app.core.i18n import LANGUAGE_COOKIE
+from app.core.locking import writes_on_get
 from app.core.permissions import Role, anonymous_only, public
 from app.core.security import safe_next_url
 from app.extensions import db, limiter
@@ -69,6 +70,7 @@ def check_inbox():
 
 @bp.get("/confirm/<token>")
 @public
+@writes_on_get
 def confirm(token: str):
     try:
         services.confirm_email(token)

@@ -8,9 +8,11 @@ The pattern (docs/architecture.md, "Row locks and atomic transitions"):
 
 - PostgreSQL: `SELECT … FOR UPDATE` with `populate_existing`, so the object in the session is re-read from the locked
   row, not left as it was loaded earlier in the request. Two rows: lock them in id order (`lock_all`).
-- SQLite has no row locks. Every transaction of a request that may write (POST, PUT, PATCH, DELETE) and of a command
-  marked with `write_transactions()` begins `IMMEDIATE`: it takes the database's single write lock before its first
-  read, so one writer at a time reads and writes, which keeps the same invariants. The database runs in WAL mode (reads
+- SQLite has no row locks. Every transaction of a request that may write (POST, PUT, PATCH, DELETE, or a GET view
+  marked `@writes_on_get`, such as the confirmation link) and of a command marked with `write_transactions()` begins
+  `IMMEDIATE`: it takes the database's single write lock before its first read, so one writer at a time reads and
+  writes, which keeps the same invariants. SQLite cannot turn a reading transaction into a writing one once another
+  writer has committed, hence the mark. The database runs in WAL mode (reads
   never wait for that lock) with a busy timeout (a writer waits its turn instead of failing).
 - The schema is the backstop: unique and partial unique indexes refuse a second claim even if code forgets the lock.
 
@@ -76,6 +78,12 @@ def lock_all(model: type[M], idents: Iterable[Any], *options: Any) -> list[M]:
     return list(db.session.scalars(query))
 
 
+def writes_on_get(view: Any) -> Any:
+    """Mark a GET view that writes (a link in a mail that confirms something): it takes the write lock at once."""
+    view.writes_on_get = True
+    return view
+
+
 @contextmanager
 def write_transactions() -> Iterator[None]:
     """Transactions begun inside take SQLite's write lock at once (for commands run outside a request)."""
@@ -125,4 +133,10 @@ def init_write_transactions(app: Flask) -> None:
     @app.before_request
     def mark_writing_request() -> None:
         # Set on every request: a server thread that handles many requests keeps its context between them.
-        _writing.set(request.method not in SAFE_METHODS and bool(app.config.get("ROW_LOCKS", True)))
+        view = app.view_functions.get(request.endpoint or "")
+        writes = request.method not in SAFE_METHODS or getattr(view, "writes_on_get", False)
+        _writing.set(bool(writes and app.config.get("ROW_LOCKS", True)))
+
+    @app.teardown_request
+    def end_writing_request(error: BaseException | None = None) -> None:
+        _writing.set(False)  # whoever runs in this context next (a test, a command) starts from the default
