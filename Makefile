@@ -35,7 +35,8 @@ db: setup
 demo: db
 	$(BIN)/flask seed-demo
 
-# Writes bench/results.json (see bench/README.md); BENCH_DATABASE_URL=postgresql+psycopg://… to measure on PostgreSQL.
+# Writes bench/results.json (see bench/README.md): server times, then requests per second through HTTP under
+# gunicorn (wrk when installed); BENCH_DATABASE_URL=postgresql+psycopg://… to measure on PostgreSQL.
 bench: setup
 	$(BIN)/python bench/run.py
 

@@ -1,6 +1,7 @@
 """Configuration classes, read from the environment (and `.env` when present)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -30,6 +31,7 @@ class Config:
     # A 10 MB PDF plus the rest of the form fits; anything larger is refused with a 413 page.
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024)))
     UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))  # outside static/
+    UPLOAD_MAX_PIXELS = int(_env("UPLOAD_MAX_PIXELS", "16000000"))  # the most pixels a photo is decoded at
 
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"
@@ -41,13 +43,30 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     WTF_CSRF_TIME_LIMIT = 4 * 3600
 
     REDIS_URL = _env("REDIS_URL", "")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
-    LOGIN_LIMIT_PER_IP = _env("LOGIN_LIMIT_PER_IP", "20 per 10 minutes")
+    RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "dyouth")  # one Redis for several sites or test runs
+    # Attempts are counted before the password is checked; a login whose password is right gives its count back, so
+    # these count wrong passwords. A class of 30 behind one wifi address may each mistype once (per IP); one account
+    # gets 5 guesses per quarter hour (per account, the e-mail as normalised).
+    LOGIN_LIMIT_PER_IP = _env("LOGIN_LIMIT_PER_IP", "30 per 10 minutes")
     LOGIN_LIMIT_PER_ACCOUNT = _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    # Every registration hashes a password and sends a mail. A workshop of 30 registering from one wifi, with
+    # retries, stays under 60 an hour; one address gets at most 3 mails an hour from this form.
+    REGISTER_LIMIT_PER_IP = _env("REGISTER_LIMIT_PER_IP", "60 per hour")
+    REGISTER_LIMIT_PER_EMAIL = _env("REGISTER_LIMIT_PER_EMAIL", "3 per hour")
+    # Every reset request sends a mail: a whole class may forget its passwords once (per IP); one inbox gets at most
+    # 3 links an hour (per e-mail).
+    RESET_LIMIT_PER_IP = _env("RESET_LIMIT_PER_IP", "30 per hour")
+    RESET_LIMIT_PER_EMAIL = _env("RESET_LIMIT_PER_EMAIL", "3 per hour")
+    # How many reverse proxies (nginx, a load balancer) stand in front of the app. 0: the address the connection
+    # comes from is the client's and X-Forwarded-* headers are ignored; n: the n-th last X-Forwarded-For entry and
+    # X-Forwarded-Proto are trusted. The Host is never taken from a header (links in mails come from BASE_URL).
+    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
 
     MAIL_SERVER = _env("MAIL_SERVER", "")
     MAIL_PORT = int(_env("MAIL_PORT", "587"))
@@ -59,8 +78,8 @@ class Config:
     # The outbox page lets staff read queued mail in the browser; off in production.
     MAIL_OUTBOX_VIEW = _env_bool("MAIL_OUTBOX_VIEW", True)
 
-    # Absolute links in e-mails (confirmation, reset, invitation).
-    BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")  # for links in mails written outside a request
+    # Every absolute link in e-mails (confirmation, reset, invitation) starts with this, never with the request's Host.
+    BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     PREFERRED_URL_SCHEME = _env("PREFERRED_URL_SCHEME", "http")
 

@@ -5,7 +5,6 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, ProductionConfig, config_from_env
 
@@ -15,9 +14,11 @@ def create_app(config: type[Config] | None = None, overrides: dict[str, Any] | N
     config = config or config_from_env()
     if issubclass(config, ProductionConfig):
         config.check()
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.config.from_object(config)
     app.config.update(overrides or {})
+    from app.core.security import trust_proxies
+
+    trust_proxies(app)  # X-Forwarded-For/-Proto only from TRUSTED_PROXIES proxies; never the Host
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)
@@ -51,18 +52,26 @@ def _init_extensions(app: Flask) -> None:
     from app.accounts.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str) -> User | None:
+        # "<id>:<session version>" (User.get_id): a session or remember-me cookie issued before the version was
+        # raised (logout, new password, "log out everywhere") is refused.
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.session_version == int(version) else None
 
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import home  # noqa: F401  (adds the home pages to the accounts blueprint)
     from app.accounts.routes import bp as accounts_bp
+    from app.core.converters import register_converters
     from app.core.routes import bp as core_bp
     from app.festival.routes import bp as festival_bp
     from app.site.routes import bp as site_bp
     from app.staff.routes import bp as staff_bp
 
+    register_converters(app)  # before the rules are added: `<int:…>` ids fit the id columns
     for blueprint in (core_bp, site_bp, accounts_bp, staff_bp, festival_bp):
         app.register_blueprint(blueprint)
 

@@ -23,17 +23,21 @@ DEMO_PASSWORD = "dyouth-demo-2027"  # noqa: S105 (published demo login)
 WITA, DARWIN = "Asia/Makassar", "Australia/Darwin"
 WITA_TZ = ZoneInfo(WITA)
 DEMO_USERS = [
-    # email, name, role, locale, timezone, phone, date of birth
-    ("staff@demo.dyouth.id", "Ni Luh Putu Staf", Role.STAFF, "id", WITA, "+6281234500001", None),
-    ("mentor.sarah@demo.dyouth.id", "Sarah Mitchell", Role.MENTOR, "en", DARWIN, "+61412345678", None),
-    ("mentor.james@demo.dyouth.id", "James Nguyen", Role.MENTOR, "en", DARWIN, "+61412345679", None),
-    ("made@demo.dyouth.id", "I Made Wirawan", Role.APPLICANT, "id", WITA, "+6281234500011", date(2003, 4, 12)),
-    ("ayu@demo.dyouth.id", "Ni Kadek Ayu Lestari", Role.APPLICANT, "id", WITA, "+6281234500012", date(2005, 9, 3)),
-    ("komang@demo.dyouth.id", "Komang Arya Putra", Role.APPLICANT, "id", WITA, "+6281234500013", date(1999, 1, 25)),
-    ("wayan@demo.dyouth.id", "Wayan Sari Dewi", Role.APPLICANT, "en", WITA, "+6281234500014", date(2001, 7, 30)),
-    ("ketut@demo.dyouth.id", "Ketut Bagus Pratama", Role.APPLICANT, "id", WITA, "+6281234500015", date(2007, 11, 2)),
-    ("juri.putu@demo.dyouth.id", "Putu Ayu Juri", Role.REVIEWER, "id", WITA, "+6281234500021", None),
-    ("juri.emma@demo.dyouth.id", "Emma Clarke", Role.REVIEWER, "en", DARWIN, "+61412345680", None),
+    # email, name, roles, locale, timezone, phone, date of birth
+    ("staff@demo.dyouth.id", "Ni Luh Putu Staf", {Role.STAFF}, "id", WITA, "+6281234500001", None),
+    ("mentor.sarah@demo.dyouth.id", "Sarah Mitchell", {Role.MENTOR}, "en", DARWIN, "+61412345678", None),
+    # A Darwin partner who mentors and also sits on the jury.
+    ("mentor.james@demo.dyouth.id", "James Nguyen", {Role.MENTOR, Role.REVIEWER}, "en", DARWIN, "+61412345679",
+     None),
+    ("made@demo.dyouth.id", "I Made Wirawan", {Role.APPLICANT}, "id", WITA, "+6281234500011", date(2003, 4, 12)),
+    ("ayu@demo.dyouth.id", "Ni Kadek Ayu Lestari", {Role.APPLICANT}, "id", WITA, "+6281234500012", date(2005, 9, 3)),
+    ("komang@demo.dyouth.id", "Komang Arya Putra", {Role.APPLICANT}, "id", WITA, "+6281234500013",
+     date(1999, 1, 25)),
+    ("wayan@demo.dyouth.id", "Wayan Sari Dewi", {Role.APPLICANT}, "en", WITA, "+6281234500014", date(2001, 7, 30)),
+    ("ketut@demo.dyouth.id", "Ketut Bagus Pratama", {Role.APPLICANT}, "id", WITA, "+6281234500015",
+     date(2007, 11, 2)),
+    ("juri.putu@demo.dyouth.id", "Putu Ayu Juri", {Role.REVIEWER}, "id", WITA, "+6281234500021", None),
+    ("juri.emma@demo.dyouth.id", "Emma Clarke", {Role.REVIEWER}, "en", DARWIN, "+61412345680", None),
 ]
 
 
@@ -52,28 +56,32 @@ def _seed_edition() -> None:
         applications_close_at=datetime.combine(today + timedelta(days=90), time(23, 59), tzinfo=WITA_TZ),
         status=EditionStatus.PUBLISHED,
     )
-    for position, (kind, name_id, name_en) in enumerate([
+    for position, (kind, name_ind, name_en) in enumerate([
         (CallKind.BAZAAR, "Bazar UMKM Kreatif", "Creative bazaar"),
         (CallKind.PITCHING, "Kompetisi Pitching", "Pitching competition"),
         (CallKind.SHOWCASE, "Panggung Kreatif", "Creative showcase"),
     ]):
-        call = Call(kind=kind, name_id=name_id, name_en=name_en, position=position, places=40 if position == 0 else 10)
+        call = Call(kind=kind, name_ind=name_ind, name_en=name_en, position=position,
+                    places=40 if position == 0 else 10)
         add_defaults(call)
         edition.calls.append(call)
     db.session.add(edition)
 
 
-def seed_demo() -> list[tuple[str, Role]]:
-    """Add what is missing; return the demo logins."""
+def seed_demo() -> list[tuple[str, set[Role]]]:
+    """Add what is missing (accounts, and roles a demo account lacks); return the demo logins."""
     _seed_edition()
     logins = []
-    for email, name, role, locale, zone, phone, born in DEMO_USERS:
-        if db.session.scalar(select(User).where(User.email == email)) is None:
+    for email, name, roles, locale, zone, phone, born in DEMO_USERS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
             db.session.add(User(
-                email=email, name=name, role=role, locale=locale, timezone=zone, phone_e164=phone,
+                email=email, name=name, roles=roles, locale=locale, timezone=zone, phone_e164=phone,
                 date_of_birth=born, password_hash=hash_password(DEMO_PASSWORD), email_confirmed_at=now_utc(),
             ))
-        logins.append((email, role))
+        else:
+            user.roles.update(roles)
+        logins.append((email, roles))
     db.session.flush()
     _seed_applications()
     db.session.commit()
@@ -122,8 +130,8 @@ def seed_demo_command() -> None:
     applicants (three applications submitted, one draft), two reviewers."""
     logins = seed_demo()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-    for email, role in logins:
-        click.echo(f"  {role.value:<10} {email}")
+    for email, roles in logins:
+        click.echo(f"  {'+'.join(sorted(roles)):<17} {email}")
 
 
 def register_demo_cli(app: Flask) -> None:

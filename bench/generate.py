@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert, select, update
 
-from app.accounts.models import User
+from app.accounts.models import User, UserRole
 from app.core.permissions import Role
 from app.extensions import db
 from app.festival.models import Application, Call, Edition, EditionStatus, ReviewAssignment, ReviewScore
@@ -30,7 +30,7 @@ def generate(applications: int = 10_000, reviewers: int = 30, reviews_per_applic
     )
     calls = []
     for position, kind in enumerate(CallKind):
-        call = Call(kind=kind, name_id=f"Panggilan {kind.value}", name_en=f"Call {kind.value}", position=position)
+        call = Call(kind=kind, name_ind=f"Panggilan {kind.value}", name_en=f"Call {kind.value}", position=position)
         add_defaults(call)
         edition.calls.append(call)
         calls.append(call)
@@ -39,19 +39,21 @@ def generate(applications: int = 10_000, reviewers: int = 30, reviews_per_applic
 
     db.session.execute(insert(User), [
         {"email": f"reviewer{n}@bench.example", "name": f"Reviewer {n}", "password_hash": PASSWORD_HASH,
-         "role": Role.REVIEWER, "locale": "en", "timezone": "Asia/Makassar", "email_confirmed_at": now,
+         "locale": "en", "timezone": "Asia/Makassar", "email_confirmed_at": now,
          "active": True, "created_at": now, "updated_at": now}
         for n in range(reviewers)
     ])
     db.session.execute(insert(User), [
         {"email": f"applicant{n}@bench.example", "name": f"Pemuda Denpasar {n}", "password_hash": PASSWORD_HASH,
-         "role": Role.APPLICANT, "locale": "id", "timezone": "Asia/Makassar", "phone_e164": f"+62812{n:07d}",
+         "locale": "id", "timezone": "Asia/Makassar", "phone_e164": f"+62812{n:07d}",
          "date_of_birth": date(2000, 1, 1) + timedelta(days=n % 3000), "email_confirmed_at": now, "active": True,
          "created_at": now, "updated_at": now}
         for n in range(applications)
     ])
-    reviewer_ids = list(db.session.scalars(select(User.id).where(User.role == Role.REVIEWER).order_by(User.id)))
-    applicant_ids = list(db.session.scalars(select(User.id).where(User.role == Role.APPLICANT).order_by(User.id)))
+    reviewer_ids = _ids_by_email("reviewer%@bench.example")
+    applicant_ids = _ids_by_email("applicant%@bench.example")
+    db.session.execute(insert(UserRole), [{"user_id": user_id, "role": Role.REVIEWER} for user_id in reviewer_ids]
+                       + [{"user_id": user_id, "role": Role.APPLICANT} for user_id in applicant_ids])
 
     statuses = [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.UNDER_REVIEW,
                 ApplicationStatus.ACCEPTED, ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED]
@@ -105,17 +107,20 @@ def _score_applications(rng: random.Random, calls: list[Call]) -> None:
     ])
 
 
+def _ids_by_email(pattern: str) -> list[int]:
+    return list(db.session.scalars(select(User.id).where(User.email.like(pattern)).order_by(User.id)))
+
+
 def generate_unreviewed_call(edition_code: str = "DYFB") -> Call:
     """A fourth call in which every bench applicant has a submitted application and nobody has reviewers yet."""
     edition = db.session.scalar(select(Edition).where(Edition.code == edition_code))
-    call = Call(kind=CallKind.BAZAAR, name_id="Panggilan distribusi", name_en="Distribution call", position=9,
+    call = Call(kind=CallKind.BAZAAR, name_ind="Panggilan distribusi", name_en="Distribution call", position=9,
                 reviewers_per_application=2)
     add_defaults(call)
     edition.calls.append(call)
     db.session.flush()
     now = datetime.now(UTC)
-    applicant_ids = db.session.scalars(select(User.id).where(User.role == Role.APPLICANT,
-                                                             User.email.like("applicant%@bench.example"))).all()
+    applicant_ids = _ids_by_email("applicant%@bench.example")
     db.session.execute(insert(Application), [
         {"call_id": call.id, "applicant_id": applicant_id, "status": ApplicationStatus.SUBMITTED,
          "reference": f"DYFD-{n + 1:05d}", "submitted_at": now, "full_name": f"Pemuda {n}", "answers": {},

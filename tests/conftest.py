@@ -22,7 +22,14 @@ from app.extensions import db, limiter
 from config import TestingConfig
 from tests.factories import PASSWORD
 from tests.helpers import links_in, submit
-from tests.live import end_snapshot, live_server, live_server_instance, visitor  # noqa: F401  (fixtures)
+from tests.live import (  # noqa: F401  (fixtures)
+    end_snapshot,
+    live_server,
+    live_server_instance,
+    locks_off,
+    quiet_server,
+    visitor,
+)
 
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"))
 

@@ -33,7 +33,7 @@ class UserFactory(BaseFactory):
     name = factory.Faker("name")
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     password_hash = PASSWORD_HASH
-    role = Role.APPLICANT
+    roles = factory.LazyFunction(lambda: {Role.APPLICANT})  # a set: UserFactory(roles={Role.MENTOR, Role.REVIEWER})
     phone_e164 = factory.Sequence(lambda n: f"+62812{n:07d}")
     date_of_birth = date(2004, 5, 17)
     locale = "id"
@@ -42,9 +42,9 @@ class UserFactory(BaseFactory):
 
     class Params:
         unconfirmed = factory.Trait(email_confirmed_at=None)
-        staff = factory.Trait(role=Role.STAFF, date_of_birth=None)
-        mentor = factory.Trait(role=Role.MENTOR, locale="en", timezone="Australia/Darwin", date_of_birth=None)
-        reviewer = factory.Trait(role=Role.REVIEWER, date_of_birth=None)
+        staff = factory.Trait(roles={Role.STAFF}, date_of_birth=None)
+        mentor = factory.Trait(roles={Role.MENTOR}, locale="en", timezone="Australia/Darwin", date_of_birth=None)
+        reviewer = factory.Trait(roles={Role.REVIEWER}, date_of_birth=None)
 
 
 class InvitationFactory(BaseFactory):
@@ -80,9 +80,9 @@ class CallFactory(BaseFactory):
 
     edition = factory.SubFactory(EditionFactory)
     kind = CallKind.BAZAAR
-    name_id = "Bazar UMKM Kreatif"
+    name_ind = "Bazar UMKM Kreatif"
     name_en = "Creative bazaar"
-    description_id = "Stan untuk menjual produk Anda selama festival."
+    description_ind = "Stan untuk menjual produk Anda selama festival."
     description_en = "A stall to sell your products during the festival."
     reviewers_per_application = 2
 

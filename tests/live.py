@@ -135,3 +135,36 @@ def fire(count: int, send: Callable[[int], Any]) -> list[Any]:
         thread.join(timeout=120)
     end_snapshot()
     return results
+
+
+# Control runs ------------------------------------------------------------------------------------------------
+# Each race test has a control run (`locks_off`): the same requests with the row locks (PostgreSQL) and IMMEDIATE
+# write transactions (SQLite) switched off, which shows the race the locks prevent. A race is a matter of timing, so
+# a control run repeats its round a few times and passes as soon as one round shows the race.
+
+CONTROL_ROUNDS = 5
+
+
+@pytest.fixture
+def locks_off(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(app.config, "ROW_LOCKS", False)
+
+
+@pytest.fixture
+def quiet_server(live_server) -> Iterator[object]:
+    """For control runs: without locks the server may crash (SQLite: the database is locked), which is the point."""
+    yield live_server
+    live_server.errors.clear()
+
+
+def statuses(responses: list) -> list:
+    return [getattr(r, "status_code", repr(r)) for r in responses]
+
+
+def shows_race(round_: Callable[[], bool], rounds: int = CONTROL_ROUNDS) -> bool:
+    """Run `round_` (True when it saw the race) until it does, at most `rounds` times."""
+    for _ in range(rounds):
+        if round_():
+            return True
+        db.session.commit()
+    return False

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from app.accounts.models import User
+from app.accounts.models import User, UserRole
 from app.core.permissions import Role
 from app.demo import DEMO_PASSWORD
 from app.extensions import db
@@ -15,7 +15,7 @@ def test_create_staff(app, login):
                            input="staff password 1\nstaff password 1\n")
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User))
-    assert user.email == "kadek@denpasarkota.go.id" and user.role == Role.STAFF and user.is_confirmed
+    assert user.email == "kadek@denpasarkota.go.id" and user.roles == {Role.STAFF} and user.is_confirmed
     assert login(user, "staff password 1").status_code == 302
 
 
@@ -36,12 +36,13 @@ def test_seed_demo_is_idempotent_and_prints_logins(app, login):
     second = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0 and second.exit_code == 0
     assert "staff@demo.dyouth.id" in first.output and DEMO_PASSWORD in first.output
-    counts = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
-    assert counts == {Role.STAFF: 1, Role.MENTOR: 2, Role.APPLICANT: 5, Role.REVIEWER: 2}
+    counts = dict(db.session.execute(select(UserRole.role, func.count()).group_by(UserRole.role)).all())
+    assert counts == {Role.STAFF: 1, Role.MENTOR: 2, Role.APPLICANT: 5, Role.REVIEWER: 3}  # James mentors and reviews
+    assert db.session.scalar(select(func.count()).select_from(User)) == 10
     assert db.session.scalar(select(func.count()).select_from(Edition)) == 1
     references = db.session.scalars(select(Application.reference).where(Application.reference.is_not(None))).all()
     assert len(references) == 3 and len(set(references)) == 3
     assert db.session.scalar(select(func.count()).select_from(Application)) == 4
-    mentors = db.session.scalars(select(User).where(User.role == Role.MENTOR)).all()
+    mentors = db.session.scalars(select(User).where(User.holding(Role.MENTOR))).all()
     assert {m.timezone for m in mentors} == {"Australia/Darwin"}
     assert login("staff@demo.dyouth.id", DEMO_PASSWORD).headers["Location"].endswith("/home")

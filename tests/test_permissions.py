@@ -5,6 +5,7 @@ import re
 import pytest
 
 from app.core.permissions import is_public_endpoint
+from app.extensions import db
 from tests.helpers import csrf_token, text
 
 # Endpoints anyone may open. Adding one here is a decision: review it.
@@ -33,17 +34,20 @@ def test_public_list_matches_the_code(app):
     assert marked == PUBLIC_ENDPOINTS
 
 
-def test_every_other_endpoint_sends_anonymous_visitors_to_login(app, client):
-    token = csrf_token(text(client.get("/")))  # so that POST-only endpoints get past CSRF to the login check
+def methods_of(rule) -> list[str]:
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def test_every_other_endpoint_sends_anonymous_visitors_to_login_whatever_the_method(app, client):
+    token = csrf_token(text(client.get("/")))  # so that writes get past CSRF to the login check
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC_ENDPOINTS:
             continue
-        if "GET" in rule.methods:
-            response = client.get(sample_url(rule))
-        else:
-            response = client.post(sample_url(rule), data={"csrf_token": token})
-        assert response.status_code == 302, f"{rule.endpoint} answered {response.status_code} to a visitor"
-        assert "/login" in response.headers["Location"], rule.endpoint
+        for method in methods_of(rule):
+            data = None if method == "GET" else {"csrf_token": token}
+            response = client.open(sample_url(rule), method=method, data=data)
+            assert response.status_code == 302, f"{method} {rule.endpoint} answered {response.status_code} to a visitor"
+            assert "/login" in response.headers["Location"], f"{method} {rule.endpoint}"
 
 
 APPLICANT, STAFF, MENTOR, REVIEWER, ANON = "applicant", "staff", "mentor", "reviewer", "anonymous"
@@ -56,7 +60,7 @@ ACCESS = {
     "/register": {ANON: 200, APPLICANT: 302, STAFF: 302, MENTOR: 302, REVIEWER: 302},
     "/register/check-inbox": {ANON: 200, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
     "/password/forgot": {ANON: 200, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
-    "/home": {ANON: 302, APPLICANT: 302, STAFF: 302, MENTOR: 302, REVIEWER: 302},
+    "/home": {ANON: 302, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
     "/applicant": {ANON: 302, APPLICANT: 200, STAFF: 403, MENTOR: 403, REVIEWER: 403},
     "/mentor": {ANON: 302, APPLICANT: 403, STAFF: 403, MENTOR: 200, REVIEWER: 403},
     "/reviewer": {ANON: 302, APPLICANT: 403, STAFF: 403, MENTOR: 403, REVIEWER: 200},
@@ -122,3 +126,108 @@ def test_role_object_page_table(client, login, user_factory, role):
     column = OBJECT_ROLES.index(role)
     got = {page: client.get(page.format(**ids)).status_code for page in OBJECT_ACCESS}
     assert got == {page: statuses[column] for page, statuses in OBJECT_ACCESS.items()}
+
+
+# Who may send a form (POST, and any other writing method) where; everyone else is refused with the status given.
+# Columns as OBJECT_ROLES without the visitor (tested above): owner, other applicant, staff, mentor, assigned
+# reviewer, other reviewer. A number is the refusal they get; ok means they may (not exercised here: what a write
+# does is tested with its feature). 403: the role decorator; 404: an object check that hides what exists.
+ok = None
+WRITE_ROLES = OBJECT_ROLES[1:]
+STAFF_ONLY = [403, 403, ok, 403, 403, 403]
+ANY_USER = [ok, ok, ok, ok, ok, ok]
+WRITE_ACCESS = {
+    ("accounts.change_password", "POST"): ANY_USER,
+    ("accounts.end_other_sessions", "POST"): ANY_USER,
+    ("accounts.logout", "POST"): ANY_USER,
+    ("accounts.profile", "POST"): ANY_USER,
+    ("festival.start", "POST"): [ok, ok, 403, 403, 403, 403],
+    ("festival.step", "POST"): [ok, 404, 404, 404, 404, 404],
+    ("festival.autosave", "POST"): [ok, 404, 404, 404, 404, 404],
+    ("festival.withdraw", "POST"): [ok, 404, 404, 404, 404, 404],
+    ("festival.delete_file", "POST"): [ok, 404, 404, 404, 404, 404],
+    ("festival.review", "POST"): [403, 403, 403, 403, ok, 404],
+    ("festival.declare_conflict", "POST"): [403, 403, 403, 403, ok, 404],
+    ("festival.desk_list", "POST"): STAFF_ONLY,
+    ("festival.desk_application", "POST"): STAFF_ONLY,
+    ("festival.desk_offer_place", "POST"): STAFF_ONLY,
+    ("festival.assign_reviewer", "POST"): STAFF_ONLY,
+    ("festival.remove_assignment", "POST"): STAFF_ONLY,
+    ("festival.distribute", "POST"): STAFF_ONLY,
+    ("festival.new_edition", "POST"): STAFF_ONLY,
+    ("festival.edit_edition", "POST"): STAFF_ONLY,
+    ("festival.new_call", "POST"): STAFF_ONLY,
+    ("festival.edit_call", "POST"): STAFF_ONLY,
+    ("festival.new_question", "POST"): STAFF_ONLY,
+    ("festival.edit_question", "POST"): STAFF_ONLY,
+    ("festival.delete_question", "POST"): STAFF_ONLY,
+    ("festival.move_question", "POST"): STAFF_ONLY,
+    ("festival.new_criterion", "POST"): STAFF_ONLY,
+    ("festival.edit_criterion", "POST"): STAFF_ONLY,
+    ("festival.delete_criterion", "POST"): STAFF_ONLY,
+    ("festival.move_criterion", "POST"): STAFF_ONLY,
+    ("staff.invitations", "POST"): STAFF_ONLY,
+    ("staff.revoke_invitation", "POST"): STAFF_ONLY,
+}
+
+
+def test_write_table_covers_every_method_but_get_of_every_closed_endpoint(app):
+    writes = {(rule.endpoint, method) for rule in app.url_map.iter_rules() if rule.endpoint not in PUBLIC_ENDPOINTS
+              for method in methods_of(rule) if method != "GET"}
+    assert writes == set(WRITE_ACCESS), f"add to WRITE_ACCESS: {sorted(writes - set(WRITE_ACCESS))}"
+
+
+def _world(user_factory) -> tuple[dict, dict]:
+    """One of everything a URL can name, and a user per column of the tables."""
+    from app.festival.models.application import ApplicationFile, FileKind
+    from tests.factories import AssignmentFactory, InvitationFactory
+
+    assignment = AssignmentFactory()
+    application = assignment.application
+    call = application.call
+    photo = ApplicationFile(application=application, kind=FileKind.PHOTO, original_name="a.jpg",
+                            storage_key="planted-test-key", content_type="image/jpeg", size_bytes=1, sha256="0" * 64)
+    db.session.add(photo)
+    db.session.commit()
+    ids = {"application_id": application.id, "step": 1, "call_id": call.id, "edition_id": call.edition_id,
+           "question_id": call.questions[0].id, "criterion_id": call.criteria[0].id, "assignment_id": assignment.id,
+           "file_id": photo.id, "invitation_id": InvitationFactory().id, "message_id": 1, "token": "sample"}
+    users = {OWNER: application.applicant, OTHER_APPLICANT: user_factory(), STAFF: user_factory(staff=True),
+             MENTOR: user_factory(mentor=True), ASSIGNED: assignment.reviewer,
+             OTHER_REVIEWER: user_factory(reviewer=True)}
+    return ids, users
+
+
+def _refusals_that_did_not_happen(app, client, ids, role) -> list[str]:
+    """Send every write this role may not make; list those not refused as the table says."""
+    token = csrf_token(text(client.get("/account")))
+    column = WRITE_ROLES.index(role)
+    wrong = []
+    for rule in app.url_map.iter_rules():
+        for method in methods_of(rule):
+            expected = WRITE_ACCESS.get((rule.endpoint, method), [ok] * len(WRITE_ROLES))[column]
+            if expected is ok:
+                continue
+            url = app.url_map.bind("localhost").build(rule.endpoint, {k: ids[k] for k in rule.arguments})
+            status = client.open(url, method=method, data={"csrf_token": token}).status_code
+            if status != expected:
+                wrong.append(f"{method} {rule.endpoint}: {status}, not {expected}")
+    return wrong
+
+
+@pytest.mark.parametrize("role", WRITE_ROLES)
+def test_role_write_table(app, client, login, user_factory, role):
+    ids, users = _world(user_factory)
+    login(users[role])
+    assert _refusals_that_did_not_happen(app, client, ids, role) == []
+
+
+def test_the_write_table_catches_a_staff_post_route_without_its_decorator(app, client, login, user_factory,
+                                                                          monkeypatch):
+    """The planted fault: the same route with its @staff_required taken off lets an applicant through."""
+    ids, users = _world(user_factory)
+    bare = app.view_functions["festival.delete_question"].__wrapped__  # what @staff_required wrapped
+    monkeypatch.setitem(app.view_functions, "festival.delete_question", bare)
+    login(users[OTHER_APPLICANT])
+    wrong = _refusals_that_did_not_happen(app, client, ids, OTHER_APPLICANT)
+    assert [line.split(":")[0] for line in wrong] == ["POST festival.delete_question"]

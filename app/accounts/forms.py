@@ -12,11 +12,16 @@ PASSWORD_RULE = Length(min=10, max=200, message=_l("Use at least 10 characters."
 LANGUAGE_CHOICES = LANGUAGE_NAMES.items()
 
 
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
 def _email_field() -> EmailField:
     return EmailField(
         _l("E-mail"),
         validators=[DataRequired(REQUIRED), Email(_l("Enter an e-mail address such as nama@contoh.com.")),
                     Length(max=254)],
+        filters=[_strip],  # phone keyboards add a space after a suggested address
         render_kw={"autocomplete": "email"},
     )
 
@@ -111,7 +116,3 @@ class AcceptInvitationForm(Form):
 class LanguageForm(Form):
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_CHOICES))
     next = HiddenField()
-
-
-class EmptyForm(Form):
-    """A form with only the CSRF token, for buttons that change something (logout, withdraw)."""

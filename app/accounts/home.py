@@ -1,46 +1,51 @@
-"""After login each role lands on its own home page."""
+"""One home page for everyone, made of the panels each domain registers for the roles the user holds
+(`app/core/navigation.py`); accounts imports no domain. The old per-role addresses still work and show that
+role's panels only."""
 
-from flask import redirect, render_template, url_for
+from flask import render_template
 from flask_login import current_user
 
 from app.accounts.routes import bp
+from app.core.navigation import home_panels_for, nav_items_for, register_home_panel
 from app.core.permissions import Role, role_required
+
+
+@bp.app_template_global()
+def navigation() -> list:
+    """The menu items of the current user's roles, for the layout."""
+    return nav_items_for(current_user)
 
 
 @bp.get("/home")
 def home():
-    if current_user.role == Role.STAFF:
-        return redirect(url_for("staff.dashboard"))
-    if current_user.role == Role.MENTOR:
-        return redirect(url_for("accounts.mentor_home"))
-    if current_user.role == Role.REVIEWER:
-        return redirect(url_for("accounts.reviewer_home"))
-    return redirect(url_for("accounts.applicant_home"))
+    return render_template("accounts/home.html", panels=home_panels_for(current_user))
+
+
+def _home_of(role: Role):
+    return render_template("accounts/home.html", panels=home_panels_for(current_user, only=role))
 
 
 @bp.get("/applicant")
 @role_required(Role.APPLICANT)
 def applicant_home():
-    from app.core.clock import now_utc
-    from app.festival.services import drafts
-    from app.festival.services.workflow import STATUS_LABELS
-
-    return render_template(
-        "accounts/home_applicant.html", applications=drafts.applications_of(current_user),
-        open_calls=drafts.open_calls(now_utc(), user=current_user), STATUS_LABELS=STATUS_LABELS,
-        STEP_TITLES=drafts.STEP_TITLES,
-    )
+    return _home_of(Role.APPLICANT)
 
 
 @bp.get("/mentor")
 @role_required(Role.MENTOR)
 def mentor_home():
-    return render_template("accounts/home_mentor.html", mentees=[])
+    return _home_of(Role.MENTOR)
 
 
 @bp.get("/reviewer")
 @role_required(Role.REVIEWER)
 def reviewer_home():
-    from app.festival.services.reviewing import work_of  # the festival package builds on accounts, not back
+    return _home_of(Role.REVIEWER)
 
-    return render_template("accounts/home_reviewer.html", work=work_of(current_user))
+
+def _mentor_panel(user) -> str:
+    return render_template("accounts/home_mentor.html", mentees=[])  # cohorts will list the mentees
+
+
+# Mentoring has no package of its own yet; accounts keeps the mentor's panel until it does.
+register_home_panel([Role.MENTOR], _mentor_panel, order=30)

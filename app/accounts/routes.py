@@ -1,6 +1,6 @@
 """Account pages: thin routes that validate a form, call one service, commit once and redirect."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -8,7 +8,6 @@ from app.accounts import services
 from app.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
-    EmptyForm,
     ForgotPasswordForm,
     LanguageForm,
     LoginForm,
@@ -16,31 +15,46 @@ from app.accounts.forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
-from app.core.errors import DomainError, InvalidToken, show_on_form
-from app.core.i18n import LANGUAGE_COOKIE
+from app.core.errors import DomainError, InvalidState, InvalidToken, show_on_form
+from app.core.forms import ConfirmForm
+from app.core.i18n import LANGUAGE_COOKIE, role_label
 from app.core.locking import writes_on_get
 from app.core.permissions import Role, anonymous_only, public
-from app.core.security import safe_next_url
-from app.extensions import db, limiter
+from app.core.routing import attempt
+from app.core.security import client_address, give_back, safe_next_url, spend_attempt
+from app.extensions import db
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
-
-def _login_account_key() -> str:
-    return "login-account:" + services.normalise_email(request.form.get("email", ""))
-
-
-def _failed(response) -> bool:
-    # Only failed attempts count against an account; a successful login redirects.
-    return response.status_code != 302
+# The limits each form counts against (settings in config.py): one per client address, one per e-mail address.
+LIMITS = {
+    "login": ("LOGIN_LIMIT_PER_IP", "LOGIN_LIMIT_PER_ACCOUNT"),
+    "register": ("REGISTER_LIMIT_PER_IP", "REGISTER_LIMIT_PER_EMAIL"),
+    "reset": ("RESET_LIMIT_PER_IP", "RESET_LIMIT_PER_EMAIL"),
+}
 
 
-def _login_limits():
-    return current_app.config["LOGIN_LIMIT_PER_IP"]
+def _attempt(form_name: str, email: str) -> list[tuple[str, str]]:
+    """Count this submission against its limits before any work is done (so parallel requests cannot all pass a
+    check made before any of them was counted); answer 429 when one is used up. Returns what was counted."""
+    per_ip, per_email = LIMITS[form_name]
+    # The e-mail as normalised: `USER@…` and ` user@…` are the same account and share its count.
+    counted = [(current_app.config[per_ip], f"{form_name}-ip:{client_address()}"),
+               (current_app.config[per_email], f"{form_name}-email:{services.normalise_email(email)}")]
+    if not all(spend_attempt(limits, key) for limits, key in counted):
+        abort(429)
+    return counted
 
 
-def _account_limits():
-    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+def _give_back(counted: list[tuple[str, str]]) -> None:
+    for limits, key in counted:
+        give_back(limits, key)
+
+
+def _stay_logged_in() -> None:
+    """After raising the session version, give this browser a new session (and remember-me cookie if it had one)."""
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    login_user(current_user._get_current_object(), remember=remembered)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -48,17 +62,13 @@ def _account_limits():
 def register():
     form = RegistrationForm()
     if form.validate_on_submit():
-        try:
-            services.register(
-                name=form.name.data, email=form.email.data, password=form.password.data,
-                phone_e164=form.phone.data, date_of_birth=form.date_of_birth.data, locale=form.locale.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_on_form(form, error)
-        else:
-            db.session.commit()
-            return redirect(url_for("accounts.check_inbox"))
+        _attempt("register", form.email.data)
+        done = attempt(form, lambda: services.register(
+            name=form.name.data, email=form.email.data, password=form.password.data,
+            phone_e164=form.phone.data, date_of_birth=form.date_of_birth.data, locale=form.locale.data,
+        ), then=url_for("accounts.check_inbox"))
+        if done:
+            return done
     return render_template("accounts/register.html", form=form)
 
 
@@ -83,20 +93,24 @@ def confirm(token: str):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limits, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_account_limits, methods=["POST"], key_func=_login_account_key, deduct_when=_failed)
 @anonymous_only
 def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
+        counted = _attempt("login", form.email.data)
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except DomainError as error:
+            if isinstance(error, InvalidState):  # the right password for an unconfirmed address: not a guess
+                _give_back(counted)
             db.session.commit()  # a fresh confirmation link may have been queued
             show_on_form(form, error)
         else:
+            # The right password is not a guess: the limits count wrong passwords (someone logging in on three
+            # devices is not locked out), while every guess still takes its place before its password is checked.
+            _give_back(counted)
             db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(safe_next_url(form.next.data) or url_for("accounts.home"))
@@ -106,18 +120,21 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    if EmptyForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
+        # Ends this session and every copy of its cookies (one version per user: other devices log in again too).
+        services.end_sessions(current_user)
+        db.session.commit()
         logout_user()
         flash(_("You have logged out."), "info")
     return redirect(url_for("site.landing"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limits, methods=["POST"])
 @public
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        _attempt("reset", form.email.data)
         services.request_password_reset(form.email.data)
         db.session.commit()
         flash(_("If this address has an account, we have sent it a link to choose a new password."), "info")
@@ -135,7 +152,12 @@ def reset_password(token: str):
                                retry_url=url_for("accounts.forgot_password")), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.reset_password(token, form.password.data)
+        try:
+            services.reset_password(token, form.password.data)
+        except InvalidToken as error:  # used meanwhile, by a second click or another tab
+            db.session.rollback()
+            return render_template("accounts/token_invalid.html", message=error.message,
+                                   retry_url=url_for("accounts.forgot_password")), 400
         db.session.commit()
         if current_user.is_authenticated:
             logout_user()
@@ -149,15 +171,12 @@ def reset_password(token: str):
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("accounts.profile"))
+        done = attempt(form, lambda: services.change_password(current_user, form.current_password.data,
+                                                              form.password.data),
+                       after=lambda _: _stay_logged_in(),  # every other session has ended
+                       success=_("Your password has been changed."), then=url_for("accounts.profile"))
+        if done:
+            return done
     return render_template("accounts/change_password.html", form=form)
 
 
@@ -168,17 +187,27 @@ def profile():
     if request.method == "GET":
         form.phone.data = current_user.phone_e164 or ""
     if form.validate_on_submit():
-        try:
-            services.update_profile(current_user, name=form.name.data, phone_e164=form.phone.data,
-                                    locale=form.locale.data, timezone=form.timezone.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your profile has been saved."), "success")
-            return redirect(url_for("accounts.profile"))
+        done = attempt(form, lambda: services.update_profile(
+            current_user, name=form.name.data, phone_e164=form.phone.data, locale=form.locale.data,
+            timezone=form.timezone.data),
+                       success=_("Your profile has been saved."), then=url_for("accounts.profile"))
+        if done:
+            return done
     return render_template("accounts/profile.html", form=form)
+
+
+@bp.post("/account/sessions/end")
+@login_required
+def end_other_sessions():
+    """The profile's "log out everywhere else" (a lost phone, a shared computer). This browser stays logged in:
+    plain logout already ends every session including this one, and the person usually goes on to change the
+    password here."""
+    if ConfirmForm().validate_on_submit():
+        services.end_sessions(current_user)
+        db.session.commit()
+        _stay_logged_in()
+        flash(_("You have been logged out on every other device."), "success")
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.post("/language")
@@ -204,8 +233,12 @@ def accept_invitation(token: str):
         invitation = services.invitation_for_token(token)
     except InvalidToken as error:
         return render_template("accounts/token_invalid.html", message=error.message, retry_url=None), 400
-    if current_user.is_authenticated:
-        logout_user()
+    if current_user.is_authenticated:  # never logged out by opening a link: they choose, with a POST
+        return _accept_invitation_logged_in(token, invitation)
+    if request.method == "GET" and services.find_user_by_email(invitation.email) is not None:
+        # An extra role for an existing account: they log in, then accept. (A POST goes to the service, which
+        # says "already used" first when ten clicks race.)
+        return render_template("accounts/invitation_account.html", invitation=invitation, case="log_in")
     form = AcceptInvitationForm()
     if request.method == "GET":
         form.name.data = invitation.name
@@ -215,6 +248,9 @@ def accept_invitation(token: str):
         try:
             user = services.accept_invitation(token, name=form.name.data, password=form.password.data,
                                               locale=form.locale.data, timezone=form.timezone.data)
+        except InvalidToken as error:
+            db.session.rollback()
+            return render_template("accounts/token_invalid.html", message=error.message, retry_url=None), 400
         except DomainError as error:
             db.session.rollback()
             show_on_form(form, error)
@@ -224,3 +260,23 @@ def accept_invitation(token: str):
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("accounts.home"))
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
+
+
+def _accept_invitation_logged_in(token: str, invitation):
+    """The invitee adds the role to the account they are logged in to; anyone else may log out and continue."""
+    form = ConfirmForm()
+    if current_user.email != invitation.email:
+        if form.validate_on_submit() and request.form.get("action") == "log_out":
+            logout_user()
+            return redirect(url_for("accounts.accept_invitation", token=token))
+        return render_template("accounts/invitation_account.html", invitation=invitation, case="other", form=form)
+    if form.validate_on_submit():
+        try:
+            services.accept_invitation_as(current_user._get_current_object(), token)  # the User, to lock its row
+        except DomainError as error:
+            db.session.rollback()
+            return render_template("accounts/token_invalid.html", message=error.message, retry_url=None), 400
+        db.session.commit()
+        flash(_("Done: you are now also %(role)s.", role=role_label(invitation.role)), "success")
+        return redirect(url_for("accounts.home"))
+    return render_template("accounts/invitation_account.html", invitation=invitation, case="accept", form=form)

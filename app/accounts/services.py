@@ -5,16 +5,16 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts.models import Invitation, User
-from app.accounts.tokens import make_token, read_token
+from app.accounts.models import Invitation, User, UserRole
+from app.accounts.tokens import fingerprint, make_token, read_token
 from app.core.clock import now_utc
 from app.core.errors import Conflict, DomainError, InvalidState, InvalidToken, NotAllowed
-from app.core.locking import relock
+from app.core.locking import lock, relock
 from app.core.mail import external_url, queue_mail
-from app.core.permissions import Role
+from app.core.permissions import Role, require_staff
 from app.extensions import db
 
 INVITABLE_ROLES = (Role.MENTOR, Role.REVIEWER, Role.STAFF)
@@ -35,8 +35,22 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def _password_fingerprint(user: User) -> str:
-    # Changes whenever the password changes, so a reset link works once.
-    return user.password_hash[-16:]
+    # Changes whenever the password changes, so a reset link works once; a keyed digest, because the token's payload
+    # is readable by whoever sees the link.
+    return fingerprint("reset", user.id, user.password_hash)
+
+
+def end_sessions(actor: User) -> None:
+    """Raise the user's session version: every session and remember-me cookie issued before stops working.
+
+    One UPDATE that adds 1 to the stored value, so two at once (a logout on the phone, a new password on the laptop)
+    both count and neither undoes the other.
+    """
+    db.session.execute(
+        update(User).where(User.id == actor.id).values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(actor, ["session_version"])
 
 
 def send_confirmation(user: User) -> None:
@@ -58,13 +72,16 @@ def register(
     if date_of_birth > today or date_of_birth.year < 1900:
         raise DomainError(_l("Enter your real date of birth."), field="date_of_birth")
     email = normalise_email(email)
+    # Hashed on both paths: skipping it for a taken address made that answer ten times faster, which told who is
+    # registered as plainly as a message would.
+    password_hash = hash_password(password)
     existing = find_user_by_email(email)
     if existing is not None:
         queue_mail(existing.email, "accounts/mail/already_registered", existing.locale, user=existing,
                    login=external_url("accounts.login"), reset=external_url("accounts.forgot_password"))
         return None
     user = User(
-        name=name.strip(), email=email, password_hash=hash_password(password), role=Role.APPLICANT,
+        name=name.strip(), email=email, password_hash=password_hash, roles={Role.APPLICANT},
         phone_e164=phone_e164, date_of_birth=date_of_birth, locale=locale,
     )
     db.session.add(user)
@@ -83,8 +100,16 @@ def confirm_email(token: str) -> User:
     return user
 
 
-# A hash to check against when the e-mail is unknown, so both paths cost the same time.
+# A hash to check against when the e-mail is unknown, so both paths cost one hash check. Made once per method:
+# making it on every call (as `setdefault(method, generate_password_hash(...))` did, which evaluates its argument
+# each time) cost a second hash, and made unknown addresses twice as slow as known ones.
 _DUMMY_HASH: dict[str, str] = {}
+
+
+def _dummy_hash(method: str) -> str:
+    if method not in _DUMMY_HASH:
+        _DUMMY_HASH[method] = generate_password_hash("not-a-password", method=method)
+    return _DUMMY_HASH[method]
 
 
 def authenticate(email: str, password: str) -> User:
@@ -92,8 +117,7 @@ def authenticate(email: str, password: str) -> User:
     user = find_user_by_email(email)
     method = current_app.config["PASSWORD_HASH_METHOD"]
     if user is None:
-        dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("not-a-password", method=method))
-        check_password_hash(dummy, password)
+        check_password_hash(_dummy_hash(method), password)
         raise NotAllowed(_l("E-mail or password is wrong."), field="password")
     if not check_password_hash(user.password_hash, password) or not user.active:
         raise NotAllowed(_l("E-mail or password is wrong."), field="password")
@@ -116,19 +140,22 @@ def request_password_reset(email: str) -> None:
                link=external_url("accounts.reset_password", token=token))
 
 
-def user_for_reset_token(token: str) -> User:
+def user_for_reset_token(token: str, locked: bool = False) -> User:
+    """The user a reset link is for, while the link is unused; `locked=True` holds their row, so that two
+    submissions of one link at once cannot both pass the check."""
     data = read_token("reset", token, current_app.config["RESET_TOKEN_MAX_AGE"])
-    user = db.session.get(User, data.get("uid"))
+    user = (lock if locked else db.session.get)(User, data.get("uid"))
     if user is None or not hmac.compare_digest(str(data.get("fp", "")), _password_fingerprint(user)):
         raise InvalidToken(_l("This link has already been used. Ask for a new one below."))
     return user
 
 
 def reset_password(token: str, new_password: str) -> User:
-    user = user_for_reset_token(token)
+    user = user_for_reset_token(token, locked=True)
     user.password_hash = hash_password(new_password)
     # Following the link proves the mailbox is theirs.
     user.email_confirmed_at = user.email_confirmed_at or now_utc()
+    end_sessions(user)  # whoever knew the old password is logged out everywhere
     queue_mail(user.email, "accounts/mail/password_changed", user.locale, user=user)
     return user
 
@@ -137,6 +164,7 @@ def change_password(actor: User, current_password: str, new_password: str) -> No
     if not check_password_hash(actor.password_hash, current_password):
         raise NotAllowed(_l("Your current password is not correct."), field="current_password")
     actor.password_hash = hash_password(new_password)
+    end_sessions(actor)  # every other device logs in again, with the new password (the route keeps this one)
     queue_mail(actor.email, "accounts/mail/password_changed", actor.locale, user=actor)
 
 
@@ -159,13 +187,16 @@ def set_language(actor: User | None, locale: str) -> None:
 
 
 def invite(actor: User, *, email: str, name: str, role: Role, locale: str) -> Invitation:
-    if actor.role != Role.STAFF:
+    """Invite someone to a role: a new person sets a password; someone with an account accepts while logged in and
+    holds the role besides the ones they have (a Darwin mentor who also reviews)."""
+    if not actor.has_role(Role.STAFF):
         raise NotAllowed(_l("Only staff can invite people."))
     if role not in INVITABLE_ROLES:
         raise DomainError(_l("Choose one of the offered roles."), field="role")
     email = normalise_email(email)
-    if find_user_by_email(email) is not None:
-        raise Conflict(_l("Someone with this e-mail already has an account."), field="email")
+    existing = find_user_by_email(email)
+    if existing is not None and existing.has_role(role):
+        raise Conflict(_l("Someone with this e-mail already has an account with this role."), field="email")
     for open_invitation in db.session.scalars(select(Invitation).where(Invitation.email == email)):
         if open_invitation.is_open:
             open_invitation.revoked_at = now_utc()  # a new invitation replaces the old link
@@ -193,16 +224,22 @@ def invitation_for_token(token: str) -> Invitation:
     return invitation
 
 
-def accept_invitation(token: str, *, name: str, password: str, locale: str, timezone: str) -> User:
-    invitation = relock(invitation_for_token(token))  # ten clicks at once: one account, nine "already used"
+def _open_invitation_locked(token: str) -> Invitation:
+    invitation = relock(invitation_for_token(token))  # ten clicks at once: one acceptance, nine "already used"
     if not invitation.is_open:
         raise InvalidToken(
             _l("This invitation has already been used or withdrawn. Ask the programme team for a new one.")
         )
+    return invitation
+
+
+def accept_invitation(token: str, *, name: str, password: str, locale: str, timezone: str) -> User:
+    """A new person accepts: the account is made with the invited role."""
+    invitation = _open_invitation_locked(token)
     if find_user_by_email(invitation.email) is not None:
-        raise Conflict(_l("Someone with this e-mail already has an account."))
+        raise Conflict(_l("Someone with this e-mail already has an account. Log in to accept the invitation."))
     user = User(
-        name=name.strip(), email=invitation.email, password_hash=hash_password(password), role=invitation.role,
+        name=name.strip(), email=invitation.email, password_hash=hash_password(password), roles={invitation.role},
         locale=locale, timezone=timezone, email_confirmed_at=now_utc(),
     )
     db.session.add(user)
@@ -212,8 +249,35 @@ def accept_invitation(token: str, *, name: str, password: str, locale: str, time
     return user
 
 
+def accept_invitation_as(actor: User, token: str) -> Invitation:
+    """The invited person, logged in to their account, accepts: the account also holds the invited role."""
+    invitation = _open_invitation_locked(token)
+    if actor.email != invitation.email:
+        raise NotAllowed(_l("This invitation is for another e-mail address."))
+    grant_role(actor, invitation.role)
+    invitation.accepted_at = now_utc()
+    invitation.user_id = actor.id
+    return invitation
+
+
+def grant_role(user: User, role: Role) -> None:
+    """`user` holds `role` as well (nothing changes if they hold it already)."""
+    relock(user)  # two grants at once add one row: the second re-reads the first's
+    user.roles.add(role)
+    db.session.flush()
+
+
+def revoke_role(actor: User, user: User, role: Role) -> None:
+    require_staff(actor, _l("Only staff can change roles."))
+    if user.id == actor.id and role == Role.STAFF:
+        raise InvalidState(_l("You cannot take away your own staff role."))
+    relock(user)
+    user.roles.discard(role)
+    db.session.flush()
+
+
 def revoke_invitation(actor: User, invitation: Invitation) -> None:
-    if actor.role != Role.STAFF:
+    if not actor.has_role(Role.STAFF):
         raise NotAllowed(_l("Only staff can withdraw invitations."))
     if invitation.accepted_at is not None:
         raise InvalidState(_l("This invitation has already been accepted."))
@@ -227,7 +291,7 @@ def create_staff(*, email: str, name: str, password: str) -> User:
         raise Conflict(_l("Someone with this e-mail already has an account."), field="email")
     if len(password) < current_app.config["PASSWORD_MIN_LENGTH"]:
         raise DomainError(_l("Use at least 10 characters."), field="password")
-    user = User(email=email, name=name.strip(), password_hash=hash_password(password), role=Role.STAFF,
+    user = User(email=email, name=name.strip(), password_hash=hash_password(password), roles={Role.STAFF},
                 locale="id", email_confirmed_at=now_utc())
     db.session.add(user)
     db.session.flush()
@@ -235,5 +299,6 @@ def create_staff(*, email: str, name: str, password: str) -> User:
 
 
 def count_users_by_role() -> dict[Role, int]:
-    rows = db.session.execute(select(User.role, func.count()).group_by(User.role))
+    """Accounts holding each role (someone who mentors and reviews counts in both)."""
+    rows = db.session.execute(select(UserRole.role, func.count()).group_by(UserRole.role))
     return {role: count for role, count in rows}

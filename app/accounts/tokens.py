@@ -1,5 +1,7 @@
 """Signed, expiring links for e-mail confirmation, password reset and invitations."""
 
+import hashlib
+import hmac
 from typing import Any
 
 from flask import current_app
@@ -35,3 +37,10 @@ def read_token(purpose: str, token: str, max_age: int) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidToken(_l("This link is not valid. It may have been copied incompletely."))
     return data
+
+
+def fingerprint(purpose: str, *parts: object) -> str:
+    """A keyed digest of `parts` for a token's payload (which anyone can read: it is only signed): it changes when they
+    change and tells nothing about them without the secret key."""
+    message = "\x1f".join(str(part) for part in (f"dyouth.{purpose}", *parts)).encode()
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), message, hashlib.sha256).hexdigest()[:32]

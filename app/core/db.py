@@ -5,14 +5,27 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask import abort
-from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
+from sqlalchemy import CheckConstraint, DateTime, Enum, MetaData, Table, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 from app.core.clock import now_utc
 
+
+def _constraint_name(constraint: CheckConstraint, table: Table) -> str:
+    """The %(constraint_name)s token. The CHECK an enum column makes is named after its column
+    (`ck_<table>_<column>_enum`), since two columns of one table may share an enum (from_status, to_status);
+    every other constraint keeps the name it is given."""
+    if getattr(constraint, "_type_bound", False):  # made by a SchemaType (our string_enum)
+        return f"{next(iter(constraint.columns)).name}_enum"
+    if not isinstance(constraint.name, str):
+        raise ValueError(f"a constraint on {table.name} needs a name")
+    return constraint.name
+
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "constraint_name": _constraint_name,
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
@@ -40,8 +53,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def string_enum(kind: type[enum.Enum], length: int = 16) -> Enum:
-    """An enum stored as its values in a VARCHAR (no native type), the same on SQLite and PostgreSQL."""
-    return Enum(kind, native_enum=False, length=length, values_callable=lambda members: [m.value for m in members])
+    """An enum stored as its values in a VARCHAR (no native type), the same on SQLite and PostgreSQL; a CHECK
+    constraint refuses any other value, whoever writes it."""
+    return Enum(kind, native_enum=False, length=length, create_constraint=True,
+                values_callable=lambda members: [m.value for m in members])
 
 
 class Base(DeclarativeBase):
@@ -53,6 +68,15 @@ class Base(DeclarativeBase):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+
+class BilingualMixin:
+    """Texts kept in both languages as `<stem>_ind` (Indonesian, required) and `<stem>_en` (English, optional)."""
+
+    def in_language(self, stem: str, locale: str) -> str:
+        """The text in `locale`; Indonesian when English is asked for but was not written."""
+        english = getattr(self, f"{stem}_en")
+        return english if locale == "en" and english else getattr(self, f"{stem}_ind")
 
 
 M = TypeVar("M")

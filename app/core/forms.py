@@ -1,12 +1,35 @@
-"""Form base class whose built-in WTForms messages go through our own catalogs (WTForms ships no Indonesian)."""
+"""Form base class: built-in WTForms messages go through our own catalogs (WTForms ships no Indonesian), and every
+text and choice field is cleaned of control characters in one place.
+
+Every form of the app derives from `Form`, so what a person types never reaches a service or the database with a NUL
+byte (PostgreSQL refuses it in text and JSON) or another invisible control character, whichever form it came through.
+"""
+
+import re
+from typing import Any
 
 import phonenumbers
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field
+from wtforms import Field, HiddenField, IntegerField, PasswordField, SelectFieldBase, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
+
+from app.core.converters import MAX_ID
+
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_controls(value: Any) -> Any:
+    """`value` without control characters (tab and line breaks are kept); anything but a string is left alone."""
+    return CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
+def chosen_value(value: Any) -> Any:
+    """A submitted choice without control characters or surrounding blanks (`" "` is then the empty choice)."""
+    return without_controls(value).strip() if isinstance(value, str) else value
 
 
 class _BabelTranslations:
@@ -19,10 +42,35 @@ class _BabelTranslations:
         return get_translations().ungettext(singular, plural, n)
 
 
+def _central_filter(field_class: type) -> Any:
+    """The filter every form applies first to fields of `field_class`, or None. Passwords are hashed, never stored
+    as text, and are left exactly as typed."""
+    if issubclass(field_class, PasswordField):
+        return None
+    if issubclass(field_class, StringField):  # also text areas, search, URL, e-mail and hidden fields
+        return without_controls
+    if issubclass(field_class, SelectFieldBase):  # selects and radios
+        return chosen_value
+    return None
+
+
 class Form(FlaskForm):
     class Meta:
         def get_translations(self, form: FlaskForm) -> _BabelTranslations:
             return _BabelTranslations()
+
+        def bind_field(self, form: FlaskForm, unbound_field: Any, options: dict[str, Any]) -> Field:
+            central = _central_filter(unbound_field.field_class)
+            if central is not None:
+                options = {**options, "filters": [central, *unbound_field.kwargs.get("filters", ())]}
+            return super().bind_field(form, unbound_field, options)  # type: ignore[misc]
+
+
+class ConfirmForm(Form):
+    """Only the CSRF token (and where to go back to): the form of every button that changes something (log out,
+    withdraw, delete, remove, distribute)."""
+
+    next = HiddenField()
 
 
 def choices(pairs: object) -> list[SelectChoice]:
@@ -46,7 +94,31 @@ WTFORMS_MESSAGES = (
     _l("Field must be between %(min)d and %(max)d characters long."),
     _l("Field must be equal to %(other_name)s."),
     _l("Invalid input."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
 )
+
+
+def record_id(value: Any) -> int:
+    """`coerce` for a field that carries a record's id: a whole number that fits an id column (`MAX_ID`)."""
+    digits = str(value).strip()
+    readable = digits.isascii() and digits.isdigit() and len(digits) <= len(str(MAX_ID))
+    if not readable or not 1 <= int(digits) <= MAX_ID:
+        raise ValueError("not a record id")
+    return int(digits)
+
+
+class IdField(IntegerField):
+    """An id sent back by a page (a hidden field): ASCII digits that fit an id column, or "not a valid integer"
+    (a bigger number would fail in the database instead)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        try:
+            self.data = record_id(valuelist[0])
+        except ValueError as error:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value.")) from error
 
 
 class PhoneNumber:

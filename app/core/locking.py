@@ -1,6 +1,6 @@
 """Row locks that hold on both databases: the one way to change what two requests could race.
 
-The pattern (docs/architecture.md, "Row locks and atomic transitions"):
+The pattern (docs/architecture.md, "Row locks and atomic changes"):
 
     application = lock(Application, application_id)   # or relock(application) for a row already loaded
     if application.status != expected: ...             # decide on the state read under the lock

@@ -6,11 +6,14 @@ commit saves both or neither). `send_pending` delivers pending rows by SMTP and 
 
 import enum
 import smtplib
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template, url_for
+from flask.globals import request_ctx
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, Text, select
@@ -56,15 +59,31 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
 
-def _link_context():
-    """Outside a request (CLI, cron, a script) links are built from BASE_URL."""
-    if has_request_context():
-        return nullcontext()
-    return current_app.test_request_context(base_url=current_app.config["BASE_URL"])
+@contextmanager
+def _link_context() -> Iterator[None]:
+    """Absolute links (`external_url`, `url_for(..., _external=True)` in mail templates) start with BASE_URL.
+
+    Never with the request's Host or X-Forwarded-Host: whoever sends the request chooses those, and a reset link
+    pointing at their site would hand them the token. Outside a request (CLI, cron) a request for BASE_URL stands in;
+    inside one, only the URL builder is swapped for the time of the block.
+    """
+    base_url = current_app.config["BASE_URL"]
+    if not has_request_context():
+        with current_app.test_request_context(base_url=base_url):
+            yield
+        return
+    base = urlsplit(base_url)
+    context = request_ctx._get_current_object()  # type: ignore[attr-defined]
+    request_adapter = context.url_adapter
+    context.url_adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    try:
+        yield
+    finally:
+        context.url_adapter = request_adapter
 
 
 def external_url(endpoint: str, **values: object) -> str:
-    """An absolute link for a mail, inside or outside a request."""
+    """An absolute link for a mail, inside or outside a request, always on BASE_URL."""
     with _link_context():
         return url_for(endpoint, _external=True, **values)
 

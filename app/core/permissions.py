@@ -43,7 +43,7 @@ def anonymous_only(view: F) -> F:
 
 
 def role_required(*roles: Role) -> Callable[[F], F]:
-    """Only users holding one of `roles` may open this endpoint (others get 403)."""
+    """Only users holding any of `roles` may open this endpoint (others get 403)."""
 
     def decorator(view: F) -> F:
         @wraps(view)
@@ -52,7 +52,7 @@ def role_required(*roles: Role) -> Callable[[F], F]:
                 from app.extensions import login_manager
 
                 return login_manager.unauthorized()
-            if current_user.role not in roles:
+            if not current_user.has_role(*roles):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -69,7 +69,8 @@ def require_staff(actor: Any, message: str) -> None:
     """Services' own check (routes check too): only staff may do this; `message` says what."""
     from app.core.errors import NotAllowed
 
-    if getattr(actor, "role", None) != Role.STAFF:
+    holds = getattr(actor, "has_role", None)  # None and anonymous visitors hold no role
+    if holds is None or not holds(Role.STAFF):
         raise NotAllowed(message)
 
 

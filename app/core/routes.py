@@ -3,7 +3,9 @@
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import func, select, text
 
+from app.core.converters import requested_page
 from app.core.db import get_or_404
+from app.core.forms import without_controls
 from app.core.mail import MAIL_STATUS_LABELS, OutboxMessage
 from app.core.permissions import public, staff_required
 from app.extensions import db, limiter
@@ -35,8 +37,8 @@ def _outbox_enabled() -> None:
 @staff_required
 def outbox():
     _outbox_enabled()
-    page = max(request.args.get("page", 1, type=int), 1)
-    to = request.args.get("to", "").strip()
+    page = requested_page()
+    to = without_controls(request.args.get("to", "")).strip()  # a NUL would fail in PostgreSQL
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if to:
         query = query.where(func.lower(OutboxMessage.to_address).contains(to.lower()))

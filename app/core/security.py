@@ -1,8 +1,12 @@
-"""Security headers on every response, and the check that keeps `next=` redirects on this site."""
+"""Security headers on every response, the check that keeps `next=` redirects on this site, the client's address
+behind trusted proxies, and attempt limits counted before the work they guard."""
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
+from limits import parse_many
+from limits.strategies import FixedWindowRateLimiter
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -44,3 +48,53 @@ def safe_next_url(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind `TRUSTED_PROXIES` reverse proxies, take the client's address and scheme from the headers they add.
+
+    Without proxies the headers are ignored: anyone can send X-Forwarded-For, and a limit keyed on it would be evaded
+    by changing it on every request. The Host is never taken from X-Forwarded-Host (links come from BASE_URL).
+    """
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
+def client_address() -> str:
+    """The connection's address, or the client's as the trusted proxies report it (see `trust_proxies`)."""
+    return request.remote_addr or "unknown"
+
+
+def _counter() -> FixedWindowRateLimiter:
+    from app.extensions import limiter
+
+    # Fixed windows, whatever strategy Flask-Limiter is set to: only they can give an attempt back (`give_back`).
+    return FixedWindowRateLimiter(limiter.storage)
+
+
+def _identifiers(key: str) -> tuple[str, str]:
+    return current_app.config.get("RATELIMIT_KEY_PREFIX") or "dyouth", key
+
+
+def spend_attempt(limits: str, key: str) -> bool:
+    """Count one attempt for `key` against each of `limits` ("5 per 15 minutes; 50 per day"); False when one is used
+    up, and the work must not be done.
+
+    Counted before the work, in one atomic increment (memory or Redis): parallel attempts each take their own place
+    in the count, so no more than the limit get through, however many arrive at once.
+    """
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return True
+    counter = _counter()
+    return all(counter.hit(item, *_identifiers(key)) for item in parse_many(limits))
+
+
+def give_back(limits: str, key: str) -> None:
+    """Return an attempt spent on something that turned out not to be a guess (the right password)."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    counter = _counter()
+    for item in parse_many(limits):
+        if counter.get_window_stats(item, *_identifiers(key)).remaining < item.amount:  # not in a window begun since
+            counter.hit(item, *_identifiers(key), cost=-1)

@@ -1,19 +1,25 @@
 """Staff desk pages."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts import services as accounts
-from app.accounts.forms import EmptyForm, InviteForm
+from app.accounts.forms import InviteForm
 from app.accounts.models import Invitation
 from app.core.db import get_or_404
-from app.core.errors import DomainError, show_on_form
+from app.core.forms import ConfirmForm
+from app.core.navigation import register_home_panel, register_nav_item
 from app.core.permissions import Role, staff_required
+from app.core.routing import act, attempt
 from app.extensions import db
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
+
+register_nav_item([Role.STAFF], "staff.dashboard", _l("Staff desk"), order=50)
+register_home_panel([Role.STAFF], "staff/panel.html", order=50)
 
 
 @bp.get("/")
@@ -32,31 +38,20 @@ def _invitation_list() -> list[Invitation]:
 def invitations():
     form = InviteForm()
     if form.validate_on_submit():
-        try:
-            accounts.invite(current_user, email=form.email.data, name=form.name.data, role=Role(form.role.data),
-                            locale=form.locale.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("staff.invitations"))
+        done = attempt(form, lambda: accounts.invite(current_user, email=form.email.data, name=form.name.data,
+                                                     role=Role(form.role.data), locale=form.locale.data),
+                       success=_("Invitation sent to %(email)s.", email=form.email.data),
+                       then=url_for("staff.invitations"))
+        if done:
+            return done
     return render_template("staff/invitations.html", form=form, invitations=_invitation_list(),
-                           revoke_form=EmptyForm())
+                           revoke_form=ConfirmForm())
 
 
 @bp.post("/invitations/<int:invitation_id>/revoke")
 @staff_required
 def revoke_invitation(invitation_id: int):
     invitation = get_or_404(Invitation, invitation_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            accounts.revoke_invitation(current_user, invitation)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Invitation withdrawn."), "success")
+    if ConfirmForm().validate_on_submit():
+        act(lambda: accounts.revoke_invitation(current_user, invitation), _("Invitation withdrawn."))
     return redirect(url_for("staff.invitations"))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.accounts.models import Invitation, User
 from app.core.permissions import Role
 from app.extensions import db
+from tests.core.test_html import assert_valid
 from tests.factories import InvitationFactory
 from tests.helpers import csrf_token, field_error, path_of, submit, text
 
@@ -25,8 +26,8 @@ def accept(client, link, **extra):
     return submit(client, link, data)
 
 
-@pytest.mark.parametrize(("role", "home"), [("mentor", "/mentor"), ("reviewer", "/reviewer")])
-def test_invited_person_sets_a_password_and_gets_the_role(app, client, login, outbox, user_factory, role, home):
+@pytest.mark.parametrize(("role", "panel"), [("mentor", "Your mentees"), ("reviewer", "Applications to review")])
+def test_invited_person_sets_a_password_and_gets_the_role(app, client, login, outbox, user_factory, role, panel):
     login(user_factory(staff=True))
     assert invite(client, role=role).status_code == 302
     mail = outbox.last("sarah@darwin.example.au")
@@ -37,8 +38,8 @@ def test_invited_person_sets_a_password_and_gets_the_role(app, client, login, ou
     response = accept(visitor, link)
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "sarah@darwin.example.au"))
-    assert user.role == Role(role) and user.is_confirmed and user.timezone == "Australia/Darwin"
-    assert visitor.get("/home").headers["Location"].endswith(home)
+    assert user.roles == {Role(role)} and user.is_confirmed and user.timezone == "Australia/Darwin"
+    assert panel in text(visitor.get("/home"))
 
 
 def test_invitation_in_indonesian(client, login, outbox, user_factory):
@@ -73,10 +74,10 @@ def test_withdrawn_and_expired_invitations_cannot_be_used(app, client, login, ou
     assert app.test_client().get(link).status_code == 400
 
 
-def test_inviting_an_existing_account_is_refused_on_the_field(client, login, user_factory):
+def test_inviting_an_account_to_a_role_it_holds_is_refused_on_the_field(client, login, user_factory):
     login(user_factory(staff=True))
-    taken = user_factory()
-    response = invite(client, email=taken.email)
+    taken = user_factory(mentor=True)
+    response = invite(client, email=taken.email, role="mentor")
     assert response.status_code == 200
     assert field_error(text(response), "email")
     assert db.session.scalar(select(Invitation)) is None
@@ -104,3 +105,63 @@ def test_staff_sees_invitation_status(client, login, user_factory):
     login(staff)
     html = text(client.get("/staff/invitations", headers={"Accept-Language": "en"}))
     assert "open@example.org" in html
+
+
+def test_opening_an_invitation_while_logged_in_as_someone_else_asks_first(app, client, login, outbox, user_factory):
+    """A link opened (GET) never logs anyone out: the page says who is logged in and offers a POST."""
+    login(user_factory(staff=True))
+    invite(client)
+    link = path_of(outbox.link("sarah@darwin.example.au", "/invitation/"))
+    someone = user_factory(name="Wayan Sari", email="wayan@example.com", locale="en")
+    browser = app.test_client()
+    login(someone, on=browser)
+
+    page = browser.get(link, headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    assert "wayan@example.com" in text(page) and "Log out and continue" in text(page)
+    assert_valid(text(page), "invitation, someone else logged in")
+    assert browser.get("/account").status_code == 200  # still logged in
+
+    response = submit(browser, link, {"action": "log_out"}, page=link)
+    assert response.status_code == 302 and response.headers["Location"].endswith(link)
+    assert browser.get("/account").status_code == 302  # logged out, on their own choice
+    assert 'name="password"' in text(browser.get(link))  # and the invitation form is there for the invitee
+
+
+def test_an_account_accepts_an_extra_role_while_logged_in(app, client, login, outbox, user_factory):
+    """Staff give a Darwin mentor the reviewer role: an invitation to the account's e-mail, accepted logged in."""
+    mentor = user_factory(mentor=True, email="sarah@darwin.example.au")
+    login(user_factory(staff=True))
+    assert invite(client, role="reviewer").status_code == 302
+    link = path_of(outbox.link("sarah@darwin.example.au", "/invitation/"))
+
+    browser = app.test_client()
+    first = browser.get(link, headers={"Accept-Language": "en"})
+    assert first.status_code == 200 and "Log in" in text(first) and 'name="password"' not in text(first)
+    login(mentor, on=browser)
+    page = browser.get(link, headers={"Accept-Language": "en"})
+    assert "Accept the role of" in text(page)
+    assert_valid(text(first), "invitation, log in first")
+    assert_valid(text(page), "invitation, accept while logged in")
+    response = submit(browser, link, {}, page=link)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/home")
+
+    db.session.refresh(mentor)
+    assert mentor.roles == {Role.MENTOR, Role.REVIEWER}
+    home = text(browser.get("/home", headers={"Accept-Language": "en"}))
+    assert "Your mentees" in home and "Applications to review" in home
+    assert browser.get("/review").status_code == 200 and browser.get("/mentor").status_code == 200
+    assert browser.get(link).status_code == 400  # used
+
+
+def test_only_the_invitee_can_accept_while_logged_in(app, client, login, outbox, user_factory):
+    login(user_factory(staff=True))
+    invite(client, role="reviewer")
+    link = path_of(outbox.link("sarah@darwin.example.au", "/invitation/"))
+    intruder = user_factory()
+    browser = app.test_client()
+    login(intruder, on=browser)
+    submit(browser, link, {}, page=link)  # the accept button is not theirs: this is the "other account" page
+    db.session.refresh(intruder)
+    assert intruder.roles == {Role.APPLICANT}
+    assert db.session.scalar(select(Invitation)).accepted_at is None

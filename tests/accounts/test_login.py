@@ -9,17 +9,17 @@ from tests.helpers import csrf_token, field_error, submit, text
 
 
 @pytest.mark.parametrize(
-    ("trait", "home"),
-    [({}, "/applicant"), ({"staff": True}, "/staff/"), ({"mentor": True}, "/mentor"),
-     ({"reviewer": True}, "/reviewer")],
+    ("trait", "panel", "old_home"),
+    [({}, "Your applications", "/applicant"), ({"staff": True}, "Staff desk", "/staff/"),
+     ({"mentor": True}, "Your mentees", "/mentor"), ({"reviewer": True}, "Applications to review", "/reviewer")],
 )
-def test_each_role_lands_on_its_own_home(client, login, user_factory, trait, home):
-    user = user_factory(**trait)
+def test_each_role_lands_on_home_with_its_panels(client, login, user_factory, trait, panel, old_home):
+    user = user_factory(locale="en", **trait)
     response = login(user)
     assert response.status_code == 302 and response.headers["Location"].endswith("/home")
-    response = client.get("/home")
-    assert response.headers["Location"].endswith(home)
-    assert client.get(home).status_code == 200
+    html = text(client.get("/home"))
+    assert panel in html
+    assert client.get(old_home).status_code == 200  # the old addresses still work
 
 
 def test_applicant_home_shows_empty_applications_with_a_next_step(client, login, user_factory):
@@ -130,4 +130,4 @@ def test_last_login_is_recorded(client, login, user_factory):
     login(user)
     db.session.refresh(user)
     assert user.last_login_at is not None
-    assert user.role == Role.APPLICANT
+    assert user.roles == {Role.APPLICANT}

@@ -1,5 +1,6 @@
 """Password reset by e-mail, change password, and how passwords are stored."""
 
+import base64
 from datetime import UTC, datetime, timedelta
 
 from werkzeug.security import check_password_hash
@@ -39,6 +40,17 @@ def test_reset_link_works_only_once(client, outbox, user_factory):
     again = client.get(link)
     assert again.status_code == 400
     assert "<h1>" in text(again)
+
+
+def test_reset_link_reveals_nothing_of_the_password_hash(client, outbox, user_factory):
+    # The token is signed, not encrypted: anyone who sees the link reads its payload.
+    user = user_factory()
+    token = reset_link(client, outbox, user).rsplit("/", 1)[1]
+    payload = token.split(".")[0]
+    readable = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
+    secret = user.password_hash.split("$", 1)[1]  # salt and hash
+    pieces = {secret[i:i + 8] for i in range(len(secret) - 7)}
+    assert not any(piece in readable for piece in pieces), readable
 
 
 def test_reset_link_expires(client, outbox, user_factory, frozen_clock):

@@ -31,7 +31,7 @@ def test_register_stores_applicant_with_e164_phone_and_sends_confirmation(client
 
     user = db.session.scalar(select(User).where(User.email == "ayu.lestari@example.com"))
     assert user.phone_e164 == "+6281234567890"
-    assert user.role == "applicant"
+    assert user.roles == {"applicant"}
     assert user.locale == "id"
     assert user.email_confirmed_at is None
     assert user.password_hash.startswith("pbkdf2:") and "sepuluh" not in user.password_hash

@@ -58,7 +58,7 @@ def test_an_applicant_applies_to_the_bazaar_on_a_phone(browsers, festival_upload
     saved_at = page.locator("[data-saved-at]")
 
     # Log in through the form, then find the open calls from the home page.
-    sari.log_in(EMAIL, lands_on="/applicant")
+    sari.log_in(EMAIL, lands_on="/home")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     sari.check("applicant home")
     page.get_by_role("link", name="All calls of the festival").click()
@@ -95,7 +95,7 @@ def test_an_applicant_applies_to_the_bazaar_on_a_phone(browsers, festival_upload
 
     # A second device (another browser, logging in again) finds the draft where the first one left it.
     other_phone = browsers.open("applicant, second phone")
-    other_phone.log_in(EMAIL, lands_on="/applicant")
+    other_phone.log_in(EMAIL, lands_on="/home")
     other_phone.check("applicant home with a draft")
     other_phone.page.locator(f"a[href='{step_url}/2']").click()
     expect(other_phone.page.get_by_label("Name of the business")).to_have_value("Tenun Sari")

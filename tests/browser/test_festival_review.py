@@ -52,7 +52,7 @@ def test_a_reviewer_scores_on_a_phone_and_staff_accept(browsers, frozen_clock):
     reviewer = UserFactory(reviewer=True, name="Made Wirawan", email="wirawan@example.com", locale="id")
     UserFactory(reviewer=True, name="Gede Santika", email="santika@example.com")  # another reviewer to choose from
     UserFactory(staff=True, name="Komang Ayu", email="komang@example.com", locale="en")
-    application_id, reviewer_id, call_name_id = application.id, reviewer.id, call.name_id
+    application_id, reviewer_id, call_name_ind = application.id, reviewer.id, call.name_ind
     criteria = [c.id for c in call.criteria]
     assert len(criteria) == len(SCORES)
     application_url = f"/staff/applications/{application_id}"
@@ -60,7 +60,7 @@ def test_a_reviewer_scores_on_a_phone_and_staff_accept(browsers, frozen_clock):
     # Staff find the application in the list and assign the reviewer by hand.
     staff = browsers.open("staff", viewport=DESK)
     desk = staff.page
-    staff.log_in("komang@example.com", lands_on="/staff/")
+    staff.log_in("komang@example.com", lands_on="/home")
     staff.check("staff dashboard")
     desk.locator("header.site-header").get_by_role("link", name="Applications", exact=True).click()
     expect(desk).to_have_url(re.compile(r"/staff/applications$"))
@@ -84,7 +84,7 @@ def test_a_reviewer_scores_on_a_phone_and_staff_accept(browsers, frozen_clock):
     # The reviewer, on a phone in Indonesian, opens the list and the assignment.
     judge = browsers.open("reviewer", viewport=PHONE, locale="id-ID")
     phone = judge.page
-    judge.log_in("wirawan@example.com", lands_on="/reviewer")
+    judge.log_in("wirawan@example.com", lands_on="/home")
     expect(phone.locator("html")).to_have_attribute("lang", "id")
     judge.check("reviewer home")
     phone.locator("#main a[href='/review']").click()
@@ -151,13 +151,13 @@ def test_a_reviewer_scores_on_a_phone_and_staff_accept(browsers, frozen_clock):
     [(template, locale, subject, body_text, body_html)] = mails
     assert (template, locale) == ("festival/mail/accepted", "id")
     with force_locale("id"):
-        assert subject == gettext("Good news: you are accepted to %(call)s", call=call_name_id)
+        assert subject == gettext("Good news: you are accepted to %(call)s", call=call_name_ind)
     assert MESSAGE in body_text and MESSAGE in body_html
     assert f"/applications/{application_id}" in body_text
 
     # On her phone, the applicant's status page says so, with the message.
     dewi = browsers.open("applicant", viewport=PHONE, locale="id-ID")
-    dewi.log_in("dewi@example.com", lands_on="/applicant")
+    dewi.log_in("dewi@example.com", lands_on="/home")
     dewi.page.locator(f"#main a[href='/applications/{application_id}']").click()
     expect(dewi.page.locator("html")).to_have_attribute("lang", "id")
     expect(dewi.page.locator(".status-badge")).to_have_class(re.compile(r"\bstatus-accepted\b"))

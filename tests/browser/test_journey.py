@@ -42,10 +42,11 @@ def user_locale(email: str) -> str:
     return locale
 
 
-def test_register_confirm_log_in_and_switch_language_on_a_phone(page, live_server, outbox):
+def test_register_confirm_log_in_and_switch_language_on_a_phone(app, page, live_server, outbox, monkeypatch):
     from playwright.sync_api import expect
 
     base = live_server.url
+    monkeypatch.setitem(app.config, "BASE_URL", base)  # links in mails start with BASE_URL: here, this server
     check = PageChecks(page)
     html = page.locator("html")
     h1 = page.get_by_role("heading", level=1)
@@ -116,7 +117,7 @@ def test_register_confirm_log_in_and_switch_language_on_a_phone(page, live_serve
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     # The browser keeps the skip link's #main through the redirects, as HTTP redirects do.
-    expect(page).to_have_url(re.compile(rf"^{re.escape(base)}/applicant(#main)?$"))
+    expect(page).to_have_url(re.compile(rf"^{re.escape(base)}/home(#main)?$"))
     expect(html).to_have_attribute("lang", "id")
     expect(h1).to_have_text(t("id", "Hello, %(name)s", name=NAME))
     check("applicant home")
@@ -126,7 +127,7 @@ def test_register_confirm_log_in_and_switch_language_on_a_phone(page, live_serve
     expect(switch).to_have_text("English")
     switch.click()
     expect(html).to_have_attribute("lang", "en")
-    expect(page).to_have_url(f"{base}/applicant")
+    expect(page).to_have_url(f"{base}/home")
     expect(h1).to_have_text(f"Hello, {NAME}")
     expect(page.get_by_role("heading", level=2)).to_have_text("Your applications")
     expect(header.locator("button[name='language'][value='id']")).to_have_text("Bahasa Indonesia")

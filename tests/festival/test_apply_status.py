@@ -166,3 +166,23 @@ def test_the_applicant_home_lists_applications_and_the_calls_still_open(client, 
     assert f'href="/applications/{application.id}/step/3"' in html
     assert f'action="/festival/calls/{other_call.id}/apply"' in html
     assert f'action="/festival/calls/{application.call_id}/apply"' not in html
+
+
+def test_a_draft_stays_private_to_its_applicant_staff_included(app, client, login, open_window, upload, make_image):
+    """One rule (access.is_private_draft) for the status page, the printable summary (with the NIK) and the files."""
+    draft = ApplicationFactory(applicant=UserFactory(locale="en"), nik="5171011705040001")
+    login(draft.applicant)
+    upload(draft, photos=[(make_image("PNG"), "p.png")])
+    db.session.refresh(draft)
+    base = f"/applications/{draft.id}"
+    pages = (base, f"{base}/summary", f"/files/{draft.files[0].id}")
+    staff = app.test_client()
+    login(UserFactory(staff=True), on=staff)
+    for url in pages:
+        assert client.get(url).status_code == 200, url  # the applicant
+        assert staff.get(url).status_code == 404, url
+    assert "5171011705040001" not in text(staff.get(f"{base}/summary"))
+
+    assert send(client, draft).headers["Location"] == base  # submitted: now staff's to read
+    for url in pages:
+        assert staff.get(url).status_code == 200, url

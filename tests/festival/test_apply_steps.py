@@ -146,6 +146,8 @@ def test_the_step_indicator_saves_before_it_moves(client, draft):
     [
         ("5171011705040001", None),  # a man born on 17 May 2004
         ("5171015705040001", None),  # a woman: 40 added to the day
+        ("5171015805040001", "Digits 7 to 12 of your NIK do not match your date of birth; please check both."),
+        ("5171017705040001", "Digits 7 to 12 of your NIK do not match your date of birth; please check both."),
         ("0971011705040001", "The first two digits of a NIK are a province code (11 to 94); please check them."),
         ("9571011705040001", "The first two digits of a NIK are a province code (11 to 94); please check them."),
         ("5171011805040001", "Digits 7 to 12 of your NIK do not match your date of birth; please check both."),

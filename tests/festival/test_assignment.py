@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import event, func, insert, select
 
-from app.accounts.models import User
+from app.accounts.models import User, UserRole
 from app.core.permissions import Role
 from app.extensions import db
 from app.festival.models import Application, ApplicationEvent, Call, ReviewAssignment
@@ -220,14 +220,15 @@ def test_distribute_at_scale_fills_every_application_with_even_loads(app):
     call = CallFactory(reviewers_per_application=2)
     staff = UserFactory(staff=True)
     db.session.execute(insert(User), [
-        {"email": f"jury{i}@example.org", "name": f"Jury {i}", "password_hash": "x", "role": Role.REVIEWER}
-        for i in range(30)
+        {"email": f"jury{i}@example.org", "name": f"Jury {i}", "password_hash": "x"} for i in range(30)
     ])
     db.session.execute(insert(User), [
-        {"email": f"muda{i}@example.org", "name": f"Muda {i}", "password_hash": "x", "role": Role.APPLICANT}
-        for i in range(2_000)
+        {"email": f"muda{i}@example.org", "name": f"Muda {i}", "password_hash": "x"} for i in range(2_000)
     ])
-    applicants = db.session.scalars(select(User.id).where(User.role == Role.APPLICANT)).all()
+    jury = db.session.scalars(select(User.id).where(User.email.like("jury%"))).all()
+    applicants = db.session.scalars(select(User.id).where(User.email.like("muda%"))).all()
+    db.session.execute(insert(UserRole), [{"user_id": user_id, "role": Role.REVIEWER} for user_id in jury]
+                       + [{"user_id": user_id, "role": Role.APPLICANT} for user_id in applicants])
     now = datetime.now(UTC)
     db.session.execute(insert(Application), [
         {"call_id": call.id, "applicant_id": user_id, "status": ApplicationStatus.SUBMITTED, "submitted_at": now,

@@ -44,7 +44,7 @@ def review(application, reviewer_name: str, values: list[int], comment: str = ""
 
 
 def a_full_application():
-    call = CallFactory(kind=CallKind.PITCHING, name_en="Pitching night", name_id="Malam pitching")
+    call = CallFactory(kind=CallKind.PITCHING, name_en="Pitching night", name_ind="Malam pitching")
     application = ApplicationFactory(
         call=call, submitted=True, full_name="Ni Kadek Sari", nik="5171012345678901", phone_e164="+6281234567890",
         business_name="Sari Batik Digital", instagram="@saribatik", website="https://sari.example",

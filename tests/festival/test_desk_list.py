@@ -1,12 +1,15 @@
 """The staff list of applications: filters, search, sort, pages, bulk decisions, and a query count that stays flat."""
 
+import itertools
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
+import flask_babel
 import pytest
 from sqlalchemy import event
 
 from app.core.errors import NotAllowed
+from app.core.i18n import PageI18n
 from app.extensions import db
 from app.festival.models.application import ApplicationStatus as S
 from app.festival.services.listing import ApplicationFilters, list_applications
@@ -157,6 +160,53 @@ def test_the_number_of_sql_statements_does_not_grow_with_the_rows(client, staff)
     fifty = count_statements(client, f"{URL}?call={big.id}")
     assert len(references(text(client.get(f"{URL}?call={big.id}")))) == 50
     assert five == fifty
+
+
+def count_babel_lookups(client, url: str, monkeypatch) -> int:
+    """How often Flask-Babel looks up the request's locale, zone or catalogue while serving `url`: every `gettext`,
+    lazy string and `format_*` of Flask-Babel does (it is where a list page's time went)."""
+    lookups = []
+    lookup = flask_babel._get_current_context
+
+    def counted():
+        lookups.append(1)
+        return lookup()
+
+    with monkeypatch.context() as patch:
+        patch.setattr(flask_babel, "_get_current_context", counted)
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(lookups)
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_translating_and_formatting_are_done_per_page_not_per_row(client, login, monkeypatch, locale):
+    login(UserFactory(staff=True, locale=locale))
+    small, big = CallFactory(), CallFactory()
+    for call, rows in ((small, 2), (big, 50)):  # the same labels on both pages, 2 rows and 50
+        for n in range(rows):
+            sent(call, minutes=n, subsector=Subsector.MUSIC, district=District.DENPASAR_BARAT, score_mean=3.0,
+                 review_count=2, status=S.UNDER_REVIEW if n % 2 else S.SUBMITTED)
+    two = count_babel_lookups(client, f"{URL}?call={small.id}", monkeypatch)
+    fifty = count_babel_lookups(client, f"{URL}?call={big.id}", monkeypatch)
+    html = text(client.get(f"{URL}?call={big.id}"))
+    assert len(references(html)) == 50 and ("Musik" if locale == "id" else "Music") in html
+    assert two == fifty
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_the_page_formatter_writes_what_flask_babel_writes(app, locale):
+    moments = [NOW, datetime(2027, 12, 31, 23, 59, 59), NOW.astimezone(timezone(timedelta(hours=-5)))]  # naive = UTC
+    with app.test_request_context("/"), flask_babel.force_locale(locale):
+        page = PageI18n()
+        for moment, format in itertools.product(moments, ("short", "medium", "long", "full")):
+            assert page.format_datetime(moment, format) == flask_babel.format_datetime(moment, format)
+            assert page.format_date(moment, format) == flask_babel.format_date(moment, format)
+            assert page.format_time(moment, format) == flask_babel.format_time(moment, format)
+        for moment in moments:  # patterns of the templates' own
+            assert page.format_datetime(moment, "d MMM yyyy HH:mm") == flask_babel.format_datetime(moment,
+                                                                                              "d MMM yyyy HH:mm")
+            assert page.format_time(moment, "HH:mm") == flask_babel.format_time(moment, "HH:mm")
 
 
 def test_the_service_returns_the_page_and_the_total(app):

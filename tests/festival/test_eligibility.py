@@ -6,9 +6,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.core.errors import DomainError
 from app.extensions import db
 from app.festival.models import Application
 from app.festival.models.application import ApplicationStatus as S
+from app.festival.services import drafts, eligibility
 from tests.factories import ApplicationFactory, CallFactory, EditionFactory, UserFactory
 from tests.helpers import csrf_token, submit, text
 
@@ -172,3 +174,62 @@ def test_only_applicants_can_start_a_draft(client, login, open_window):
     response = submit(client, f"/festival/calls/{call.id}/apply", {}, page="/festival")
     assert response.status_code == 403
     assert count_applications() == 0
+
+
+BORN = date(2004, 5, 17)
+PROVINCE = "The first two digits of a NIK are a province code (11 to 94); please check them."
+MISMATCH = "Digits 7 to 12 of your NIK do not match your date of birth; please check both."
+NOT_A_DATE = "Digits 7 to 12 of a NIK are a date of birth (DDMMYY); please check them."
+LENGTH = "A NIK has exactly 16 digits."
+
+
+@pytest.mark.parametrize(
+    ("nik", "born", "problem"),
+    [
+        ("5171011705040001", BORN, None),        # a man born on 17 May 2004
+        ("5171015705040001", BORN, None),        # a woman: 40 added to the day
+        ("5171015805040001", BORN, MISMATCH),    # a woman's NIK for the 18th
+        ("5171011805040001", BORN, MISMATCH),    # a man's NIK for the 18th
+        ("5171015706040001", BORN, MISMATCH),    # a woman's NIK for June
+        ("5171015705050001", BORN, MISMATCH),    # a woman's NIK for 2005
+        ("5171017205040001", None, NOT_A_DATE),  # a woman's day 72 - 40 = 32
+        ("5171013505040001", None, NOT_A_DATE),  # day 35: neither a man's nor a woman's
+        ("5171014005040001", None, NOT_A_DATE),  # day 40: a man's day 40 does not exist
+        ("5171014105040001", None, None),        # a woman born on the 1st
+        ("5171017105040001", None, None),        # a woman born on the 31st
+        ("0971015705040001", BORN, PROVINCE),
+        ("9571015705040001", BORN, PROVINCE),
+        ("517101570504000", BORN, LENGTH),
+        ("51710157050400012", BORN, LENGTH),
+        ("５１７１０１５７０５０４０００１", BORN, LENGTH),  # full-width digits
+        ("5171015705040\u0661\u0662\u0663", BORN, LENGTH),  # Arabic-Indic digits
+    ],
+)
+def test_the_nik_rule(app, nik, born, problem):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        found = eligibility.nik_problem(nik, born)
+        assert (str(found) if found is not None else None) == problem
+
+
+def test_the_service_refuses_a_nik_the_form_would_refuse(app, open_window):
+    """A script or a future page that calls the service directly meets the same NIK rule as the form."""
+    application = ApplicationFactory(date_of_birth=BORN)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        for nik in ("5171015805040001", "５１７１０１５７０５０４０００１"):
+            with pytest.raises(DomainError) as refused:
+                drafts.save_step(application, 1, {"nik": nik}, actor=application.applicant)
+            assert refused.value.field == "nik"
+            db.session.rollback()
+        drafts.save_step(application, 1, {"nik": "5171015705040001"}, actor=application.applicant)
+    db.session.commit()
+    assert db.session.get(Application, application.id).nik == "5171015705040001"
+
+
+def test_a_nik_that_no_longer_matches_the_date_of_birth_cannot_be_submitted(client, login, open_window):
+    application = ApplicationFactory(date_of_birth=date(2004, 5, 18), nik="5171015705040001",
+                                     applicant=UserFactory(locale="en"))
+    login(application.applicant)
+    response = submit(client, f"/applications/{application.id}/step/5", {"consent": "y", "action": "submit"})
+    assert response.status_code == 200 and MISMATCH in text(response)
+    db.session.refresh(application)
+    assert application.status == S.DRAFT

@@ -69,3 +69,22 @@ def test_the_reviewer_list_never_shows_the_applicants_identity(client, login, bl
     html = text(client.get("/review"))
     for value in [*_personal(assignment).values(), "Sekarwati"]:
         assert value not in html
+
+
+@pytest.mark.parametrize("blind", [True, False])
+def test_a_file_downloaded_by_a_reviewer_of_a_blind_call_does_not_carry_its_original_name(client, login,
+                                                                                           upload_folder, blind):
+    assignment = _assignment(blind=blind)
+    record = assignment.application.files[0]
+    record.storage_key = "ab" + "0" * 30 + ".jpg"
+    db.session.commit()
+    (upload_folder / "ab").mkdir(parents=True)
+    (upload_folder / "ab" / record.storage_key).write_bytes(b"\xff\xd8\xff")
+    login(assignment.reviewer)
+    response = client.get(f"/files/{record.id}")
+    assert response.status_code == 200
+    served = response.headers["Content-Disposition"]
+    if blind:
+        assert served == f"inline; filename=photo-{record.id}.jpg"  # pinned: nothing of the original name
+    else:
+        assert served == "inline; filename=Ayu_Sekarwati_produk.jpg"

@@ -89,7 +89,7 @@ def test_scores_outside_one_to_five_are_refused(client, login, value):
 def test_the_score_form_is_accessible_and_uses_the_viewers_language(client, login):
     call, application, (assignment,) = _setup()
     criterion = call.criteria[0]
-    criterion.guidance_en, criterion.guidance_id = "Taste, finish, packaging.", "Rasa, hasil akhir, kemasan."
+    criterion.guidance_en, criterion.guidance_ind = "Taste, finish, packaging.", "Rasa, hasil akhir, kemasan."
     db.session.commit()
     login(assignment.reviewer)
     html = text(client.get(f"/review/{assignment.id}"))

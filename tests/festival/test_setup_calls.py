@@ -10,8 +10,8 @@ from tests.core.test_html import assert_valid
 from tests.factories import ApplicationFactory, CallFactory, EditionFactory
 from tests.helpers import field_error, submit, text
 
-CALL = {"kind": "pitching", "name_id": "Kompetisi Pitching", "name_en": "Pitching competition",
-        "description_id": "Sampaikan ide usaha Anda.", "description_en": "", "places": "10",
+CALL = {"kind": "pitching", "name_ind": "Kompetisi Pitching", "name_en": "Pitching competition",
+        "description_ind": "Sampaikan ide usaha Anda.", "description_en": "", "places": "10",
         "reviewers_per_application": "3", "blind_review": "y"}
 
 
@@ -57,7 +57,7 @@ def test_calls_of_an_edition_are_numbered_in_order(client, staff):
 
 BAD_CALL = [
     ("kind", {"kind": "concert"}),
-    ("name_id", {"name_id": "  "}),
+    ("name_ind", {"name_ind": "  "}),
     ("places", {"places": "0"}),
     ("places", {"places": "many"}),
     ("reviewers_per_application", {"reviewers_per_application": "0"}),
@@ -85,7 +85,7 @@ def test_editing_a_call_keeps_its_questions(client, staff):
     del data["blind_review"]
     assert submit(client, f"/staff/calls/{call.id}/edit", data).status_code == 302
     db.session.refresh(call)
-    assert (call.name_id, call.places, call.reviewers_per_application) == ("Kompetisi Pitching", None, 1)
+    assert (call.name_ind, call.places, call.reviewers_per_application) == ("Kompetisi Pitching", None, 1)
     assert call.auto_promote_waitlist and not call.blind_review
     assert [q.key for q in call.questions] == questions
 
@@ -97,7 +97,7 @@ def test_kind_cannot_change_once_people_applied(client, staff):
     db.session.refresh(call)
     assert call.kind == CallKind.SHOWCASE
     ApplicationFactory(call=call)
-    response = submit(client, f"/staff/calls/{call.id}/edit", {**data, "kind": "pitching", "name_id": "Baru"})
+    response = submit(client, f"/staff/calls/{call.id}/edit", {**data, "kind": "pitching", "name_ind": "Baru"})
     assert field_error(text(response), "kind")
     db.session.refresh(call)
-    assert (call.kind, call.name_id) == (CallKind.SHOWCASE, "Kompetisi Pitching")
+    assert (call.kind, call.name_ind) == (CallKind.SHOWCASE, "Kompetisi Pitching")

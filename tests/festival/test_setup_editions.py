@@ -138,7 +138,7 @@ def test_list_counts_calls_and_submitted_applications(client, staff):
 
 
 def test_edition_page_lists_its_calls(client, staff):
-    call = CallFactory(name_id="Bazar Kreatif", name_en="Creative bazaar")
+    call = CallFactory(name_ind="Bazar Kreatif", name_en="Creative bazaar")
     html = text(client.get(f"/staff/editions/{call.edition_id}"))
     assert_valid(html, "edition page")
     assert "Bazar Kreatif" in html and f"/staff/editions/{call.edition_id}/calls/new" in html

@@ -9,9 +9,9 @@ from tests.core.test_html import assert_valid
 from tests.factories import ApplicationFactory, CallFactory
 from tests.helpers import field_error, submit, text
 
-QUESTION = {"key": "instagram_followers", "kind": "number", "label_id": "Jumlah pengikut Instagram",
-            "label_en": "Instagram followers", "help_id": "", "help_en": "Roughly.", "max_length": ""}
-CRITERION = {"name_id": "Presentasi", "name_en": "Presentation", "guidance_id": "", "guidance_en": "Clear and short.",
+QUESTION = {"key": "instagram_followers", "kind": "number", "label_ind": "Jumlah pengikut Instagram",
+            "label_en": "Instagram followers", "help_ind": "", "help_en": "Roughly.", "max_length": ""}
+CRITERION = {"name_ind": "Presentasi", "name_en": "Presentation", "guidance_ind": "", "guidance_en": "Clear and short.",
              "weight": "2"}
 
 
@@ -54,7 +54,7 @@ def test_question_is_added_at_the_end(client, staff, call):
     question = call.questions[-1]
     assert (question.kind, question.position, question.required, question.max_length) == (
         QuestionKind.NUMBER, 3, True, 0)
-    assert (question.label_en, question.help_en, question.help_id) == ("Instagram followers", "Roughly.", "")
+    assert (question.label_en, question.help_en, question.help_ind) == ("Instagram followers", "Roughly.", "")
 
 
 def test_text_question_keeps_its_longest_answer(client, staff, call):
@@ -68,7 +68,7 @@ QUESTION_ERRORS = [
     ("key", {"key": "products"}),  # already used in this call
     ("key", {"key": ""}),
     ("kind", {"kind": "video"}),
-    ("label_id", {"label_id": ""}),
+    ("label_ind", {"label_ind": ""}),
     ("max_length", {"kind": "short_text", "max_length": ""}),
     ("max_length", {"kind": "short_text", "max_length": "0"}),
     ("max_length", {"kind": "long_text", "max_length": "20000"}),
@@ -89,10 +89,10 @@ def test_question_is_edited(client, staff, call):
     page = text(client.get(f"/staff/questions/{question.id}/edit"))
     assert_valid(page, "edit question")
     assert 'value="price_range"' in page
-    data = {**QUESTION, "key": "prices", "kind": "short_text", "max_length": "80", "label_id": "Harga"}
+    data = {**QUESTION, "key": "prices", "kind": "short_text", "max_length": "80", "label_ind": "Harga"}
     assert submit(client, f"/staff/questions/{question.id}/edit", data).status_code == 302
     db.session.refresh(question)
-    assert (question.key, question.kind, question.max_length, question.label_id, question.position) == (
+    assert (question.key, question.kind, question.max_length, question.label_ind, question.position) == (
         "prices", QuestionKind.SHORT_TEXT, 80, "Harga", 1)
     # Another question's key is refused.
     response = submit(client, f"/staff/questions/{question.id}/edit", {**data, "key": "products"})
@@ -142,7 +142,7 @@ def test_criterion_is_added_edited_moved_and_deleted(client, staff, call):
 
 
 @pytest.mark.parametrize(("field", "change"), [("weight", {"weight": "0"}), ("weight", {"weight": "11"}),
-                                               ("weight", {"weight": ""}), ("name_id", {"name_id": ""})])
+                                               ("weight", {"weight": ""}), ("name_ind", {"name_ind": ""})])
 def test_bad_criterion_input_is_shown_on_its_field(client, staff, call, field, change):
     response = submit(client, f"/staff/calls/{call.id}/criteria/new", {**CRITERION, **change})
     assert response.status_code == 200 and field_error(text(response), field)
@@ -172,14 +172,14 @@ def test_submitted_applications_freeze_keys_kinds_and_deletions(client, staff, c
 
     edit = text(client.get(f"/staff/questions/{question.id}/edit"))
     assert "submitted applications" in edit
-    data = {"key": "products", "kind": "long_text", "label_id": "Produk", "label_en": "Products", "help_id": "",
+    data = {"key": "products", "kind": "long_text", "label_ind": "Produk", "label_en": "Products", "help_ind": "",
             "help_en": "", "required": "y", "max_length": "1000"}
     response = submit(client, f"/staff/questions/{question.id}/edit", {**data, "key": "goods"})
     assert field_error(text(response), "key")
     response = submit(client, f"/staff/questions/{question.id}/edit", {**data, "kind": "short_text"})
     assert field_error(text(response), "kind")
     db.session.refresh(question)
-    assert (question.key, question.kind, question.label_id) == ("products", QuestionKind.LONG_TEXT,
+    assert (question.key, question.kind, question.label_ind) == ("products", QuestionKind.LONG_TEXT,
                                                                 "Produk yang akan dijual")
 
     # Wording, weights and order can still change.
@@ -187,7 +187,7 @@ def test_submitted_applications_freeze_keys_kinds_and_deletions(client, staff, c
     assert submit(client, f"/staff/criteria/{criterion.id}/edit", {**CRITERION, "weight": "5"}).status_code == 302
     press(client, f"/staff/questions/{question.id}/move", call, direction="down")
     db.session.expire_all()
-    assert (question.label_id, criterion.weight, question.position) == ("Produk", 5, 1)
+    assert (question.label_ind, criterion.weight, question.position) == ("Produk", 5, 1)
 
 
 def test_a_draft_does_not_freeze_the_questions(client, staff, call):

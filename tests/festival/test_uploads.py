@@ -135,6 +135,46 @@ def test_a_decompression_bomb_is_refused(client, draft, upload, make_image):
     assert files_of(draft) == []
 
 
+def test_a_6300_pixel_square_png_is_refused_from_its_header(client, draft, upload, make_image):
+    """A 155 KB PNG of 6300 × 6300 pixels (40 megapixels) took some 300 MB to decode and re-encode; five at once took
+    the server to 1.65 GB (bench/uploads_peak.py measures it). It is now refused before decoding."""
+    bomb = make_image("PNG", size=(6300, 6300), mode="L")
+    assert len(bomb) < 200_000
+    response = upload(draft, photos=[(bomb, "square.png")])
+    assert field_error(text(response), "photos") == (
+        "square.png: This picture is too large (6300 × 6300 pixels); please send a smaller one.")
+    assert files_of(draft) == []
+
+
+def test_a_jpeg_above_the_limit_is_decoded_at_a_fraction_of_its_size(app, client, draft, upload, make_image,
+                                                                        monkeypatch, upload_folder):
+    """Pillow's draft mode has the JPEG decoder scale the picture down (1/2, 1/4, 1/8), so a phone's 48-megapixel
+    photo never lies in memory whole; other formats above the limit are refused."""
+    monkeypatch.setitem(app.config, "UPLOAD_MAX_PIXELS", 10_000)
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6  # turned 90° by the phone
+    upload(draft, photos=[(make_image("JPEG", size=(400, 200), exif=exif), "wide.jpg")])
+    (record,) = files_of(draft)
+    assert Image.open(io.BytesIO(stored(upload_folder, record))).size == (50, 100)  # 1/4 of 400 × 200, turned
+    response = upload(draft, photos=[(make_image("JPEG", size=(1000, 700)), "huge.jpg"),  # 1/8 is still 87 × 125
+                                     (make_image("PNG", size=(200, 100)), "big.png"),
+                                     (make_image("PNG", size=(100, 100)), "fits.png")])
+    errors = field_error(text(response), "photos")
+    assert "huge.jpg: This picture is too large (1000 × 700 pixels)" in errors
+    assert "big.png: This picture is too large (200 × 100 pixels)" in errors
+    assert [f.original_name for f in files_of(draft)] == ["wide.jpg", "fits.png"]
+
+
+@pytest.mark.parametrize("offset", [1, 100, 1000])
+def test_a_pdf_must_begin_with_its_signature(client, pitch, upload, offset):
+    """An HTML page with "%PDF-" inside its first kilobyte (as lenient PDF readers accept) is no PDF here."""
+    html = b"<!doctype html><script>alert(document.cookie)</script>"
+    page = (html + b" " * offset)[:offset] + b"%PDF-1.4\n%%EOF\n"
+    response = upload(pitch, pdf_deck=(page, "deck.pdf"))
+    assert field_error(text(response), "pdf_deck") == "deck.pdf: This file is not a PDF document."
+    assert files_of(pitch) == []
+
+
 def test_a_good_file_is_kept_when_another_in_the_same_post_is_refused(client, draft, upload, make_image):
     response = upload(draft, action="next", photos=[(make_image("JPEG"), "ok.jpg"), (b"nope", "bad.png")])
     assert response.status_code == 200  # stays on the step to show the refusal
@@ -193,13 +233,15 @@ def test_who_may_fetch_a_file(client, app, login, draft, upload, make_image):
 
     staff = app.test_client()
     login(UserFactory(staff=True), on=staff)
-    assert staff.get(url).status_code == 200
+    assert staff.get(url).status_code == 404  # drafts stay private to their applicant, staff included
+    assert client.get(url).status_code == 200  # the applicant
 
     submitted = ApplicationFactory(submitted=True)
     assignment = AssignmentFactory(application=submitted, reviewer=reviewer)
     record.application = assignment.application
     db.session.commit()
     assert reviewer_client.get(url).status_code == 200  # assigned to the application the file now belongs to
+    assert staff.get(url).status_code == 200  # submitted: staff read it
 
 
 @pytest.mark.postgres

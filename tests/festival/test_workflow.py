@@ -99,3 +99,35 @@ def test_reviewers_and_mentors_are_strangers_to_the_workflow(moment, role, curre
     with pytest.raises(NotAllowed):
         transition(application, target, UserFactory(**{role: True}))
     assert application.status == current and events() == 0
+
+
+# The workflow written out a second time, by hand, from the product's rules (DESIGN.md: draft → submitted → under
+# review → accepted / waitlisted / rejected; withdrawn at any time before a decision, and after acceptance; the waitlist
+# moves up). The tests above derive their expectations from TRANSITIONS, so an extra or missing row there would pass
+# them; this one does not. A: applicant, S: staff, P: the portal itself.
+EXPECTED_WORKFLOW = """
+    draft        -> submitted     A
+    draft        -> withdrawn     A
+    submitted    -> under_review  S P
+    submitted    -> accepted      S
+    submitted    -> waitlisted    S
+    submitted    -> rejected      S
+    submitted    -> withdrawn     A
+    under_review -> accepted      S
+    under_review -> waitlisted    S
+    under_review -> rejected      S
+    under_review -> withdrawn     A
+    waitlisted   -> accepted      S P
+    waitlisted   -> rejected      S
+    waitlisted   -> withdrawn     A
+    accepted     -> withdrawn     A
+"""
+WHO = {"A": By.APPLICANT, "S": By.STAFF, "P": By.SYSTEM}
+
+
+def test_the_table_is_the_workflow_written_out_independently():
+    expected = {}
+    for line in EXPECTED_WORKFLOW.strip().splitlines():
+        current, _, target, *who = line.split()
+        expected[(S(current), S(target))] = frozenset(WHO[w] for w in who)
+    assert dict(TRANSITIONS) == expected

@@ -69,27 +69,6 @@ def today_in_denpasar() -> date:
     return now_utc().astimezone(DENPASAR).date()
 
 
-def nik_problem(nik: str, born: date | None) -> str | None:
-    """Why `nik` cannot be an Indonesian NIK for someone born on `born`, or None.
-
-    A NIK has 16 digits: the province (11–94), regency and district codes, then the date of birth as DDMMYY with 40
-    added to the day for women, then a serial number.
-    """
-    if not re.fullmatch(r"\d{16}", nik):
-        return str(_l("A NIK has exactly 16 digits."))
-    if not 11 <= int(nik[:2]) <= 94:
-        return str(_l("The first two digits of a NIK are a province code (11 to 94); please check them."))
-    day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
-    if day > 40:
-        day -= 40
-    if born is not None:
-        if (day, month, year) != (born.day, born.month, born.year % 100):
-            return str(_l("Digits 7 to 12 of your NIK do not match your date of birth; please check both."))
-    elif not (1 <= day <= 31 and 1 <= month <= 12):
-        return str(_l("Digits 7 to 12 of a NIK are a date of birth (DDMMYY); please check them."))
-    return None
-
-
 class StepForm(Form):
     """A step's form; `COLUMNS` maps form fields to application columns."""
 
@@ -155,13 +134,14 @@ class AboutYouForm(StepForm):
 
     def validate_nik(self, field: StringField) -> None:
         born = self.date_of_birth.data if not self.date_of_birth.errors else self.stored_birth_date
-        problem = nik_problem(field.data, born)
-        if problem:
-            raise ValidationError(problem)
+        try:
+            eligibility.check_nik(field.data, born)
+        except DomainError as error:
+            raise ValidationError(error.message) from error
 
     def clean(self, name: str, value: Any) -> Any:
         if name in ("phone", "nik", "district"):
-            return value or None
+            return (value or "").strip() or None
         return super().clean(name, value)
 
 
@@ -219,7 +199,7 @@ class BusinessForm(StepForm):
 
     def clean(self, name: str, value: Any) -> Any:
         if name in ("subsector", "stage"):
-            return value or None
+            return (value or "").strip() or None
         if name in ("instagram", "tiktok", "website", "description", "business_name"):
             return (value or "").strip()
         return value

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     DecimalField,
     HiddenField,
-    IntegerField,
     SearchField,
     SelectField,
     SelectMultipleField,
@@ -13,7 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from app.core.forms import Form, choices
+from app.core.forms import Form, IdField, choices, record_id
 from app.festival.models.application import ApplicationStatus as S
 from app.festival.services.listing import DEFAULT_SORT, LISTED_STATUSES, SORTS, ApplicationFilters
 from app.festival.services.workflow import DECISIONS, STATUS_LABELS
@@ -114,12 +113,13 @@ class DecisionForm(Form):
 
 
 class BulkDecisionForm(Form):
-    ids = SelectMultipleField(_l("Applications"), coerce=int, validate_choice=False, choices=[],
-                              validators=[DataRequired(_l("Select at least one application in the list."))])
+    # Ids that fit an id column only; InputRequired (not DataRequired) keeps the message of one that does not.
+    ids = SelectMultipleField(_l("Applications"), coerce=record_id, validate_choice=False, choices=[],
+                              validators=[InputRequired(_l("Select at least one application in the list."))])
     decision = _decision_field()
     message = _message_field()
 
 
 class OfferPlaceForm(Form):
-    application_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    application_id = IdField(widget=HiddenInput(), validators=[InputRequired()])
     next = HiddenField()

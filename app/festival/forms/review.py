@@ -26,11 +26,6 @@ class AssignReviewerForm(Form):
         self.reviewer.choices = choices([(reviewer.id, reviewer.name) for reviewer in reviewers])
 
 
-class ConfirmForm(Form):
-    """Only the CSRF token: a button that changes something (remove an assignment, distribute)."""
-
-    next = HiddenField()
-
 
 class ConflictForm(Form):
     reason = StringField(

@@ -100,9 +100,9 @@ class EditionForm(Form):
 
 class CallForm(Form):
     kind = SelectField(_l("Kind of call"), choices=choices(CALL_KIND_LABELS.items()))
-    name_id = _text(_l("Name (Indonesian)"), 120, required=True)
+    name_ind = _text(_l("Name (Indonesian)"), 120, required=True)
     name_en = _text(_l("Name (English)"), 120, description=_l("Left empty, the Indonesian name is shown."))
-    description_id = _area(_l("Description (Indonesian)"), 5000)
+    description_ind = _area(_l("Description (Indonesian)"), 5000)
     description_en = _area(_l("Description (English)"), 5000)
     places = IntegerField(
         _l("Places"), validators=[Optional(), NumberRange(min=1, message=_l("Enter a whole number of at least 1."))],
@@ -128,9 +128,9 @@ class QuestionForm(Form):
     )
     kind = SelectField(_l("Kind of answer"), choices=choices(QUESTION_KIND_LABELS.items()),
                        default=QuestionKind.SHORT_TEXT.value)
-    label_id = _text(_l("Question (Indonesian)"), 200, required=True)
+    label_ind = _text(_l("Question (Indonesian)"), 200, required=True)
     label_en = _text(_l("Question (English)"), 200, description=_l("Left empty, the Indonesian text is shown."))
-    help_id = _text(_l("Help text (Indonesian)"), 400)
+    help_ind = _text(_l("Help text (Indonesian)"), 400)
     help_en = _text(_l("Help text (English)"), 400)
     required = BooleanField(_l("An answer is required"), default=True)
     max_length = IntegerField(
@@ -142,9 +142,9 @@ class QuestionForm(Form):
 
 
 class CriterionForm(Form):
-    name_id = _text(_l("Criterion (Indonesian)"), 120, required=True)
+    name_ind = _text(_l("Criterion (Indonesian)"), 120, required=True)
     name_en = _text(_l("Criterion (English)"), 120, description=_l("Left empty, the Indonesian text is shown."))
-    guidance_id = _area(_l("Guidance for reviewers (Indonesian)"), 400)
+    guidance_ind = _area(_l("Guidance for reviewers (Indonesian)"), 400)
     guidance_en = _area(_l("Guidance for reviewers (English)"), 400)
     weight = IntegerField(
         _l("Weight"),

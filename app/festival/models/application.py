@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -115,6 +115,11 @@ class ApplicationFile(db.Model):
     """An uploaded file, stored outside the web root under a random name and served only to who may see it."""
 
     __tablename__ = "festival_application_file"
+    __table_args__ = (
+        # One PDF per question: the schema refuses a second even if a replacement forgets to remove the first.
+        Index("uq_festival_application_file_pdf_question", "application_id", "question_key", unique=True,
+              sqlite_where=text("kind = 'pdf'"), postgresql_where=text("kind = 'pdf'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("festival_application.id", ondelete="CASCADE"),

@@ -5,13 +5,13 @@ import enum
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import TimestampMixin, string_enum
+from app.core.db import BilingualMixin, TimestampMixin, string_enum
 from app.extensions import db
 from app.festival.models.edition import Edition
 from app.festival.vocab import CallKind
 
 
-class Call(TimestampMixin, db.Model):
+class Call(BilingualMixin, TimestampMixin, db.Model):
     __tablename__ = "festival_call"
     __table_args__ = (
         CheckConstraint("reviewers_per_application BETWEEN 1 AND 10", name="reviewers_range"),
@@ -22,9 +22,9 @@ class Call(TimestampMixin, db.Model):
     edition_id: Mapped[int] = mapped_column(ForeignKey("festival_edition.id", ondelete="CASCADE"), index=True)
     kind: Mapped[CallKind] = mapped_column(string_enum(CallKind, 32))
     position: Mapped[int] = mapped_column(default=0)
-    name_id: Mapped[str] = mapped_column(String(120))
+    name_ind: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
-    description_id: Mapped[str] = mapped_column(Text, default="")
+    description_ind: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
     places: Mapped[int | None]  # how many can be accepted; None = no fixed number
     reviewers_per_application: Mapped[int] = mapped_column(default=2)
@@ -41,10 +41,10 @@ class Call(TimestampMixin, db.Model):
     )
 
     def name(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_id
+        return self.in_language("name", locale)
 
     def description(self, locale: str) -> str:
-        return self.description_en if locale == "en" and self.description_en else self.description_id
+        return self.in_language("description", locale)
 
 
 class QuestionKind(enum.StrEnum):
@@ -55,7 +55,7 @@ class QuestionKind(enum.StrEnum):
     PDF = "pdf"  # answered by uploading a PDF in the files step
 
 
-class CallQuestion(db.Model):
+class CallQuestion(BilingualMixin, db.Model):
     __tablename__ = "festival_call_question"
     __table_args__ = (UniqueConstraint("call_id", "key"),)
 
@@ -64,9 +64,9 @@ class CallQuestion(db.Model):
     key: Mapped[str] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[QuestionKind] = mapped_column(string_enum(QuestionKind, 32))
-    label_id: Mapped[str] = mapped_column(String(200))
+    label_ind: Mapped[str] = mapped_column(String(200))
     label_en: Mapped[str] = mapped_column(String(200))
-    help_id: Mapped[str] = mapped_column(String(400), default="")
+    help_ind: Mapped[str] = mapped_column(String(400), default="")
     help_en: Mapped[str] = mapped_column(String(400), default="")
     required: Mapped[bool] = mapped_column(default=True)
     max_length: Mapped[int] = mapped_column(default=1000)
@@ -74,29 +74,29 @@ class CallQuestion(db.Model):
     call: Mapped[Call] = relationship(back_populates="questions")
 
     def label(self, locale: str) -> str:
-        return self.label_en if locale == "en" and self.label_en else self.label_id
+        return self.in_language("label", locale)
 
     def help(self, locale: str) -> str:
-        return self.help_en if locale == "en" and self.help_en else self.help_id
+        return self.in_language("help", locale)
 
 
-class RubricCriterion(db.Model):
+class RubricCriterion(BilingualMixin, db.Model):
     __tablename__ = "festival_rubric_criterion"
     __table_args__ = (CheckConstraint("weight BETWEEN 1 AND 10", name="weight_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("festival_call.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    name_id: Mapped[str] = mapped_column(String(120))
+    name_ind: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
-    guidance_id: Mapped[str] = mapped_column(String(400), default="")
+    guidance_ind: Mapped[str] = mapped_column(String(400), default="")
     guidance_en: Mapped[str] = mapped_column(String(400), default="")
     weight: Mapped[int] = mapped_column(default=1)
 
     call: Mapped[Call] = relationship(back_populates="criteria")
 
     def name(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_id
+        return self.in_language("name", locale)
 
     def guidance(self, locale: str) -> str:
-        return self.guidance_en if locale == "en" and self.guidance_en else self.guidance_id
+        return self.in_language("guidance", locale)

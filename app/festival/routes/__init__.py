@@ -21,5 +21,6 @@ def vocabulary() -> dict:
             "STAGE_LABELS": STAGE_LABELS, "SUBSECTOR_LABELS": SUBSECTOR_LABELS, "label": label}
 
 
+from app.festival import panels  # noqa: E402, F401  (the festival's menu items and home panels)
 from app.festival.routes import apply, desk, files, review, setup  # noqa: E402, F401  (they add routes to bp)
 from app.festival.services import waitlist  # noqa: E402, F401  (subscribes to application status changes)

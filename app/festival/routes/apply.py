@@ -142,11 +142,16 @@ def step(application_id: int, step: int):
     form = _step_form(application, step)
     if request.method == "POST":
         form.validate()
-        drafts.save_step(application, step, form.values(present=request.form), actor=current_user)
-        db.session.commit()
-        action = request.form.get("action", "next")
-        if not form.format_errors() and not (action == "next" and form.errors):
-            return redirect(_target(application, step, action))
+        try:
+            drafts.save_step(application, step, form.values(present=request.form), actor=current_user)
+        except DomainError as error:  # a rule the form did not catch: nothing is saved, the message is shown
+            db.session.rollback()
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            action = request.form.get("action", "next")
+            if not form.format_errors() and not (action == "next" and form.errors):
+                return redirect(_target(application, step, action))
     elif request.args.get("check"):
         _check_mode(form)
     return _render("step_form.html", application=application, step=step, form=form,
@@ -234,7 +239,11 @@ def autosave(application_id: int, step: int):
         return jsonify(error=_("This application can no longer be changed.")), 409
     form = _step_form(application, step)
     form.validate()
-    saved_at = drafts.save_step(application, step, form.values(present=request.form), actor=current_user)
+    try:
+        saved_at = drafts.save_step(application, step, form.values(present=request.form), actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return jsonify(error=str(error.message)), 422
     db.session.commit()
     return jsonify(saved_at=saved_at.isoformat(), message=_("Saved at %(time)s", time=format_time(saved_at, "HH:mm")))
 
@@ -260,7 +269,7 @@ def application(application_id: int):
 @bp.get("/applications/<int:application_id>/summary")
 def summary(application_id: int):
     application = _viewable_application(application_id)
-    show_personal = current_user.id == application.applicant_id or current_user.role == Role.STAFF
+    show_personal = current_user.id == application.applicant_id or current_user.has_role(Role.STAFF)
     return _render("summary.html", application=application, show_personal=show_personal,
                    printed_at=now_utc())
 

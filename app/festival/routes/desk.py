@@ -10,8 +10,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.core.converters import requested_page
 from app.core.db import get_or_404
 from app.core.errors import DomainError, show_on_form
+from app.core.i18n import Translated
 from app.core.permissions import staff_required
 from app.core.security import safe_next_url
 from app.extensions import db
@@ -77,7 +79,7 @@ def desk_list():
             db.session.commit()
             flash(_bulk_summary(outcome), "info" if outcome.skipped else "success")
             return redirect(url_for("festival.desk_list", **request.args.to_dict()))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = requested_page()
     result = listing.list_applications(current_user, filters, page, per_page=PER_PAGE)
     return _render(
         "list.html", filter_form=filter_form, bulk_form=bulk_form, result=result, page=page,
@@ -94,8 +96,9 @@ def _score_format() -> Callable[[float], str]:
 
 def _render(template: str, **context: object) -> str:
     """Render a desk page with the labels and number formatting every desk page uses."""
-    labels = {"status": STATUS_LABELS, "subsector": SUBSECTOR_LABELS, "district": DISTRICT_LABELS,
-              "stage": STAGE_LABELS, "decision": DECISION_LABELS}
+    labels = {"status": Translated(STATUS_LABELS), "subsector": Translated(SUBSECTOR_LABELS),
+              "district": Translated(DISTRICT_LABELS), "stage": Translated(STAGE_LABELS),
+              "decision": Translated(DECISION_LABELS)}  # translated once per page, not per row
     return render_template(f"festival/desk/{template}", labels=labels, score=_score_format(), locale=_locale(),
                            offer_form=OfferPlaceForm(), **context)
 

@@ -6,9 +6,10 @@ from flask import Response, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts.forms import EmptyForm
 from app.core.db import get_or_404
 from app.core.errors import DomainError
+from app.core.forms import ConfirmForm
+from app.core.routing import load
 from app.extensions import db
 from app.festival.models import ApplicationFile
 from app.festival.routes import bp
@@ -18,9 +19,7 @@ from app.festival.services.access import can_edit_application, can_view_applicat
 
 @bp.get("/files/<int:file_id>")
 def file(file_id: int):
-    record = get_or_404(ApplicationFile, file_id)
-    if not can_view_application(current_user, record.application):
-        abort(404)
+    record = load(ApplicationFile, file_id, lambda user, row: can_view_application(user, row.application), denied=404)
     try:
         data = uploads.read_stored(record)
     except FileNotFoundError:
@@ -45,7 +44,7 @@ def delete_file(file_id: int):
     step_url = url_for("festival.step", application_id=application.id, step=4)
     if not can_edit_application(current_user, application):
         return redirect(url_for("festival.application", application_id=application.id))
-    if not EmptyForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         storage_key = uploads.delete_file(record, actor=current_user)

@@ -9,10 +9,12 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.core.db import get_or_404
 from app.core.errors import DomainError, show_on_form
+from app.core.forms import ConfirmForm
 from app.core.permissions import Role, role_required, staff_required
+from app.core.routing import act, attempt
 from app.core.security import safe_next_url
 from app.extensions import db
-from app.festival.forms.review import AssignReviewerForm, ConfirmForm, ConflictForm, review_form, scores_from
+from app.festival.forms.review import AssignReviewerForm, ConflictForm, review_form, scores_from
 from app.festival.models import Application, Call, ReviewAssignment
 from app.festival.models.review import AssignmentStatus
 from app.festival.routes import bp
@@ -58,19 +60,13 @@ def _back(form, call_id: int):
 def assign_reviewer(application_id: int):
     application = get_or_404(Application, application_id)
     form = AssignReviewerForm()
-    form.set_reviewers(list(db.session.scalars(select(User).where(User.role == Role.REVIEWER))))
+    form.set_reviewers(list(db.session.scalars(select(User).where(User.holding(Role.REVIEWER)))))
     if not form.validate_on_submit():
         flash(_("Choose a reviewer from the list."), "error")
         return _back(form, application.call_id)
     reviewer = db.session.get(User, int(form.reviewer.data))
-    try:
-        assigning.assign_reviewer(application, reviewer, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s will review this application.", name=reviewer.name), "success")
+    act(lambda: assigning.assign_reviewer(application, reviewer, actor=current_user),
+        _("%(name)s will review this application.", name=reviewer.name))
     return _back(form, application.call_id)
 
 
@@ -81,14 +77,8 @@ def remove_assignment(assignment_id: int):
     call_id, name = assignment.application.call_id, assignment.reviewer.name
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            assigning.remove_assignment(assignment, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("%(name)s no longer reviews this application.", name=name), "success")
+        act(lambda: assigning.remove_assignment(assignment, actor=current_user),
+            _("%(name)s no longer reviews this application.", name=name))
     return _back(form, call_id)
 
 
@@ -178,17 +168,14 @@ def review(assignment_id: int):
     if not form.is_submitted():
         _prefill(form, assignment)
     if form.validate_on_submit():
-        try:
-            reviewing.submit_review(assignment, actor=current_user, scores=scores_from(form, criteria),
-                                    comment=form.comment.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            show_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your review of %(reference)s has been saved.", reference=assignment.application.reference),
-                  "success")
-            return redirect(url_for("festival.review_list"))
+        done = attempt(form, lambda: reviewing.submit_review(assignment, actor=current_user,
+                                                             scores=scores_from(form, criteria),
+                                                             comment=form.comment.data or ""),
+                       success=_("Your review of %(reference)s has been saved.",
+                                 reference=assignment.application.reference),
+                       then=url_for("festival.review_list"))
+        if done:
+            return done
     return _review_page(assignment, form, ConflictForm(formdata=None))
 
 

@@ -4,15 +4,14 @@ Each route loads what the URL names (404), is staff-only, validates its form, ca
 commits once and redirects (Post/Redirect/Get); a DomainError goes back on the form, nothing half-stored.
 """
 
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts.forms import EmptyForm
 from app.core.db import get_or_404
-from app.core.errors import DomainError, show_on_form
+from app.core.forms import ConfirmForm
 from app.core.permissions import staff_required
-from app.extensions import db
+from app.core.routing import act, attempt
 from app.festival.forms.setup import (
     EDITION_STATUS_LABELS,
     QUESTION_KIND_LABELS,
@@ -29,24 +28,18 @@ from app.festival.services import setup as service
 from app.festival.vocab import CALL_KIND_LABELS, label
 
 EDITION_FIELDS = ("name", "slug", "code", "starts_on", "ends_on", "venue", "description", "status")
-CALL_FIELDS = ("name_id", "name_en", "description_id", "description_en", "places", "reviewers_per_application",
+CALL_FIELDS = ("name_ind", "name_en", "description_ind", "description_en", "places", "reviewers_per_application",
                "blind_review", "auto_promote_waitlist")
-QUESTION_FIELDS = ("key", "kind", "label_id", "label_en", "help_id", "help_en", "required", "max_length")
-CRITERION_FIELDS = ("name_id", "name_en", "guidance_id", "guidance_en", "weight")
-TEXT_FIELDS = {"name", "slug", "code", "venue", "description", "name_id", "name_en", "description_id",
-               "description_en", "key", "label_id", "label_en", "help_id", "help_en", "guidance_id", "guidance_en"}
+QUESTION_FIELDS = ("key", "kind", "label_ind", "label_en", "help_ind", "help_en", "required", "max_length")
+CRITERION_FIELDS = ("name_ind", "name_en", "guidance_ind", "guidance_en", "weight")
+TEXT_FIELDS = {"name", "slug", "code", "venue", "description", "name_ind", "name_en", "description_ind",
+               "description_en", "key", "label_ind", "label_en", "help_ind", "help_en", "guidance_ind", "guidance_en"}
 
 
 def _values(form, names: tuple[str, ...]) -> dict:
     """The named fields' data, with empty text as "" rather than None."""
     return {name: (getattr(form, name).data or "") if name in TEXT_FIELDS else getattr(form, name).data
             for name in names}
-
-
-def _show(form, error: DomainError) -> None:
-    db.session.rollback()
-    for problem in getattr(error, "problems", [error]):
-        show_on_form(form, problem)
 
 
 def _labels() -> dict:
@@ -72,17 +65,13 @@ def _edition_form(edition: Edition | None):
     if form.validate_on_submit():
         fields = _values(form, EDITION_FIELDS)
         fields.update(opens_at=form.applications_open_at.data, closes_at=form.applications_close_at.data)
-        try:
-            if edition is None:
-                edition = edition_service.create_edition(current_user, **fields)
-            else:
-                edition_service.update_edition(current_user, edition, **fields)
-        except DomainError as error:
-            _show(form, error)
-        else:
-            db.session.commit()
-            flash(_("The edition %(name)s has been saved.", name=edition.name), "success")
-            return redirect(url_for("festival.edition", edition_id=edition.id))
+        done = attempt(
+            form, lambda: edition_service.create_edition(current_user, **fields) if edition is None
+            else edition_service.update_edition(current_user, edition, **fields) or edition,
+            success=lambda saved: _("The edition %(name)s has been saved.", name=saved.name),
+            then=lambda saved: url_for("festival.edition", edition_id=saved.id))
+        if done:
+            return done
     return render_template("festival/setup/edition_form.html", form=form, edition=edition, code_locked=locked)
 
 
@@ -114,14 +103,12 @@ def new_call(edition_id: int):
     edition = get_or_404(Edition, edition_id)
     form = CallForm()
     if form.validate_on_submit():
-        try:
-            call = service.create_call(current_user, edition, kind=form.kind.data, **_values(form, CALL_FIELDS))
-        except DomainError as error:
-            _show(form, error)
-        else:
-            db.session.commit()
-            flash(_("The call has been created with its usual questions and rubric; adjust them below."), "success")
-            return redirect(url_for("festival.call_setup", call_id=call.id))
+        done = attempt(
+            form, lambda: service.create_call(current_user, edition, kind=form.kind.data, **_values(form, CALL_FIELDS)),
+            success=_("The call has been created with its usual questions and rubric; adjust them below."),
+            then=lambda call: url_for("festival.call_setup", call_id=call.id))
+        if done:
+            return done
     return render_template("festival/setup/call_form.html", form=form, edition=edition, call=None)
 
 
@@ -131,14 +118,11 @@ def edit_call(call_id: int):
     call = get_or_404(Call, call_id)
     form = CallForm(obj=call)
     if form.validate_on_submit():
-        try:
-            service.update_call(current_user, call, kind=form.kind.data, **_values(form, CALL_FIELDS))
-        except DomainError as error:
-            _show(form, error)
-        else:
-            db.session.commit()
-            flash(_("The call has been saved."), "success")
-            return redirect(url_for("festival.call_setup", call_id=call.id))
+        done = attempt(form, lambda: service.update_call(current_user, call, kind=form.kind.data,
+                                                         **_values(form, CALL_FIELDS)),
+                       success=_("The call has been saved."), then=url_for("festival.call_setup", call_id=call.id))
+        if done:
+            return done
     return render_template("festival/setup/call_form.html", form=form, edition=call.edition, call=call)
 
 
@@ -157,17 +141,13 @@ def _question_form(call: Call, question: CallQuestion | None):
     form = QuestionForm(obj=question)
     if form.validate_on_submit():
         fields = _values(form, QUESTION_FIELDS)
-        try:
-            if question is None:
-                service.add_question(current_user, call, **fields)
-            else:
-                service.update_question(current_user, question, **fields)
-        except DomainError as error:
-            _show(form, error)
-        else:
-            db.session.commit()
-            flash(_("The question has been saved."), "success")
-            return redirect(url_for("festival.call_setup", call_id=call.id, _anchor="questions"))
+        done = attempt(
+            form, lambda: service.add_question(current_user, call, **fields) if question is None
+            else service.update_question(current_user, question, **fields),
+            success=_("The question has been saved."),
+            then=url_for("festival.call_setup", call_id=call.id, _anchor="questions"))
+        if done:
+            return done
     return render_template("festival/setup/question_form.html", form=form, call=call, question=question,
                            locked=bool(service.submitted_count(call)), locked_text=service.LOCKED)
 
@@ -190,8 +170,8 @@ def edit_question(question_id: int):
 def delete_question(question_id: int):
     question = get_or_404(CallQuestion, question_id)
     call_id = question.call_id
-    if EmptyForm().validate_on_submit():
-        _act(lambda: service.delete_question(current_user, question), _("The question has been deleted."))
+    if ConfirmForm().validate_on_submit():
+        act(lambda: service.delete_question(current_user, question), _("The question has been deleted."))
     return redirect(url_for("festival.call_setup", call_id=call_id, _anchor="questions"))
 
 
@@ -201,7 +181,7 @@ def move_question(question_id: int):
     question = get_or_404(CallQuestion, question_id)
     form = MoveForm()
     if form.validate_on_submit():
-        _act(lambda: service.move_question(current_user, question, form.direction.data), None)
+        act(lambda: service.move_question(current_user, question, form.direction.data), None)
     return redirect(url_for("festival.call_setup", call_id=question.call_id, _anchor=f"question-{question.id}"))
 
 
@@ -211,17 +191,13 @@ def _criterion_form(call: Call, criterion: RubricCriterion | None):
     form = CriterionForm(obj=criterion)
     if form.validate_on_submit():
         fields = _values(form, CRITERION_FIELDS)
-        try:
-            if criterion is None:
-                service.add_criterion(current_user, call, **fields)
-            else:
-                service.update_criterion(current_user, criterion, **fields)
-        except DomainError as error:
-            _show(form, error)
-        else:
-            db.session.commit()
-            flash(_("The criterion has been saved."), "success")
-            return redirect(url_for("festival.call_setup", call_id=call.id, _anchor="rubric"))
+        done = attempt(
+            form, lambda: service.add_criterion(current_user, call, **fields) if criterion is None
+            else service.update_criterion(current_user, criterion, **fields),
+            success=_("The criterion has been saved."),
+            then=url_for("festival.call_setup", call_id=call.id, _anchor="rubric"))
+        if done:
+            return done
     return render_template("festival/setup/criterion_form.html", form=form, call=call, criterion=criterion,
                            scale=service.SCALE)
 
@@ -244,8 +220,8 @@ def edit_criterion(criterion_id: int):
 def delete_criterion(criterion_id: int):
     criterion = get_or_404(RubricCriterion, criterion_id)
     call_id = criterion.call_id
-    if EmptyForm().validate_on_submit():
-        _act(lambda: service.delete_criterion(current_user, criterion), _("The criterion has been deleted."))
+    if ConfirmForm().validate_on_submit():
+        act(lambda: service.delete_criterion(current_user, criterion), _("The criterion has been deleted."))
     return redirect(url_for("festival.call_setup", call_id=call_id, _anchor="rubric"))
 
 
@@ -255,19 +231,6 @@ def move_criterion(criterion_id: int):
     criterion = get_or_404(RubricCriterion, criterion_id)
     form = MoveForm()
     if form.validate_on_submit():
-        _act(lambda: service.move_criterion(current_user, criterion, form.direction.data), None)
+        act(lambda: service.move_criterion(current_user, criterion, form.direction.data), None)
     return redirect(url_for("festival.call_setup", call_id=criterion.call_id,
                             _anchor=f"criterion-{criterion.id}"))
-
-
-def _act(action, success: str | None) -> None:
-    """Run one service call for a button; commit, or roll back and flash why not."""
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        if success:
-            flash(success, "success")

@@ -6,7 +6,6 @@ from app.accounts.models import User
 from app.core.permissions import Role
 from app.extensions import db
 from app.festival.models import Application
-from app.festival.models.application import ApplicationStatus
 from app.festival.models.review import AssignmentStatus, ReviewAssignment
 
 
@@ -21,22 +20,27 @@ def active_assignment(user: User, application: Application) -> ReviewAssignment 
     )
 
 
+def is_private_draft(user: User, application: Application) -> bool:
+    """Drafts stay private to their applicant: nobody else, staff included, reads a draft's answers (NIK and all)
+    or its files until it is submitted. The one rule for every page that shows an application."""
+    return application.is_draft and user.id != application.applicant_id
+
+
 def can_view_application(user: User, application: Application) -> bool:
-    if not user.is_authenticated:
+    """The application's files: its applicant, staff, and reviewers assigned to it."""
+    if not user.is_authenticated or is_private_draft(user, application):
         return False
-    if user.role == Role.STAFF:
+    if user.id == application.applicant_id or user.has_role(Role.STAFF):
         return True
-    if user.id == application.applicant_id:
-        return True
-    if user.role == Role.REVIEWER and application.status != ApplicationStatus.DRAFT:
-        return active_assignment(user, application) is not None
-    return False
+    return user.has_role(Role.REVIEWER) and active_assignment(user, application) is not None
 
 
 def can_follow_application(user: User, application: Application) -> bool:
     """The status page and printable summary: the applicant's and staff's. Reviewers read through /review,
     which respects blind review."""
-    return user.is_authenticated and (user.role == Role.STAFF or user.id == application.applicant_id)
+    if not user.is_authenticated or is_private_draft(user, application):
+        return False
+    return user.id == application.applicant_id or user.has_role(Role.STAFF)
 
 
 def can_edit_application(user: User, application: Application) -> bool:
@@ -44,5 +48,6 @@ def can_edit_application(user: User, application: Application) -> bool:
 
 
 def hides_identity(user: User, application: Application) -> bool:
-    """Blind review: a reviewer of a blind call sees no name, NIK or contacts."""
-    return user.role == Role.REVIEWER and application.call.blind_review
+    """Blind review: whoever reads a blind call's application without being its applicant or staff (its reviewers)
+    sees no name, NIK or contacts."""
+    return application.call.blind_review and not (user.id == application.applicant_id or user.has_role(Role.STAFF))

@@ -48,7 +48,7 @@ class ReviewerLoad:
 def active_reviewers() -> list[User]:
     """Everyone who may be given applications to review: active accounts with the reviewer role, by id."""
     return list(db.session.scalars(
-        select(User).where(User.role == Role.REVIEWER, User.active.is_(True)).order_by(User.id)
+        select(User).where(User.holding(Role.REVIEWER), User.active.is_(True)).order_by(User.id)
     ))
 
 
@@ -123,7 +123,7 @@ def start_review(application: Application, actor: User | None, flush: bool = Tru
     if not locked:
         relock(application)
     if application.status == ApplicationStatus.SUBMITTED:
-        by_staff = actor is not None and actor.role == Role.STAFF
+        by_staff = actor is not None and actor.has_role(Role.STAFF)
         workflow.transition(application, ApplicationStatus.UNDER_REVIEW, actor if by_staff else None, flush=flush,
                             locked=True)
 
@@ -135,7 +135,7 @@ def assign_reviewer(application: Application, reviewer: User, actor: User) -> Re
     if application.status not in REVIEWABLE:
         raise InvalidState(_l("Only submitted applications, or applications under review, can get reviewers."),
                            field="reviewer")
-    if reviewer.role != Role.REVIEWER or not reviewer.active:
+    if not reviewer.has_role(Role.REVIEWER) or not reviewer.active:
         raise NotAllowed(_l("This person is not an active reviewer."), field="reviewer")
     if reviewer.id == application.applicant_id:
         raise NotAllowed(_l("Applicants cannot review their own application."), field="reviewer")

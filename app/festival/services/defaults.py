@@ -53,12 +53,12 @@ CRITERIA: dict[CallKind, list[tuple]] = {
 
 
 def add_defaults(call: Call) -> None:
-    for position, (key, kind, required, max_length, (label_id, label_en), (help_id, help_en)) in enumerate(
+    for position, (key, kind, required, max_length, (label_ind, label_en), (help_ind, help_en)) in enumerate(
         QUESTIONS[call.kind]
     ):
         call.questions.append(CallQuestion(
             key=key, kind=kind, required=required, max_length=max_length, position=position,
-            label_id=label_id, label_en=label_en, help_id=help_id, help_en=help_en,
+            label_ind=label_ind, label_en=label_en, help_ind=help_ind, help_en=help_en,
         ))
-    for position, ((name_id, name_en), weight) in enumerate(CRITERIA[call.kind]):
-        call.criteria.append(RubricCriterion(name_id=name_id, name_en=name_en, weight=weight, position=position))
+    for position, ((name_ind, name_en), weight) in enumerate(CRITERIA[call.kind]):
+        call.criteria.append(RubricCriterion(name_ind=name_ind, name_en=name_en, weight=weight, position=position))

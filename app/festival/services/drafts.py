@@ -103,8 +103,12 @@ def start_draft(call: Call, actor: User) -> Application:
 
 
 def save_step(application: Application, step: int, values: dict[str, Any], actor: User) -> datetime:
-    """Store the given (already validated) values of one step, mark it as the current step; return the save time."""
+    """Store the given (already validated) values of one step, mark it as the current step; return the save time.
+
+    The NIK rule is checked here too (the form checks it first), against the date of birth being saved or stored."""
     _check_editable(application, actor)
+    if step == 1 and "nik" in values:
+        eligibility.check_nik(values["nik"], values.get("date_of_birth", application.date_of_birth))
     for column in STEP_COLUMNS.get(step, ()):
         if column in values:
             value = values[column]

@@ -1,5 +1,7 @@
-"""Who may apply: aged 16–30 on the festival's first day (UU 40/2009), inside the window, once per call."""
+"""Who may apply: aged 16–30 on the festival's first day (UU 40/2009), inside the window, once per call; and what a
+NIK must look like (one rule, used by the step's form and by the service that saves and submits the draft)."""
 
+import re
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -13,6 +15,8 @@ from app.festival.models import Application, Call, EditionStatus
 
 MIN_AGE = 16
 MAX_AGE = 30
+# ASCII digits only: `\d` also matches full-width (１２３) and other scripts' digits, which `int()` then reads.
+NIK_RE = re.compile(r"[0-9]{16}")
 
 
 class NotEligible(DomainError):
@@ -36,6 +40,36 @@ def check_age(born: date | None, festival_day: date) -> None:
         )
 
 
+def nik_problem(nik: str, born: date | None) -> str | None:
+    """Why `nik` cannot be an Indonesian NIK for someone born on `born`, or None.
+
+    A NIK has 16 digits: the province (11–94), regency and district codes, then the date of birth as DDMMYY with 40
+    added to the day for women, then a serial number.
+    """
+    if not NIK_RE.fullmatch(nik):
+        return _l("A NIK has exactly 16 digits.")
+    if not 11 <= int(nik[:2]) <= 94:
+        return _l("The first two digits of a NIK are a province code (11 to 94); please check them.")
+    day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    if day > 40:  # a woman's NIK
+        day -= 40
+    if born is not None:
+        if (day, month, year) != (born.day, born.month, born.year % 100):
+            return _l("Digits 7 to 12 of your NIK do not match your date of birth; please check both.")
+    elif not (1 <= day <= 31 and 1 <= month <= 12):
+        return _l("Digits 7 to 12 of a NIK are a date of birth (DDMMYY); please check them.")
+    return None
+
+
+def check_nik(nik: str | None, born: date | None) -> None:
+    """Refuse a NIK that breaks `nik_problem`'s rule; no NIK (it is optional) passes."""
+    if nik is None:
+        return
+    problem = nik_problem(nik, born)
+    if problem is not None:
+        raise NotEligible(problem, field="nik")
+
+
 def check_window(call: Call, moment: datetime) -> None:
     edition = call.edition
     if edition.status != EditionStatus.PUBLISHED:
@@ -54,7 +88,7 @@ def existing_application(user: User, call: Call) -> Application | None:
 
 def check_can_start(user: User, call: Call, moment: datetime) -> None:
     """May `user` open a new draft for `call` now?"""
-    if user.role != Role.APPLICANT:
+    if not user.has_role(Role.APPLICANT):
         raise NotEligible(_l("Only applicant accounts can apply."))
     check_window(call, moment)
     check_age(user.date_of_birth, call.edition.starts_on)
@@ -66,3 +100,4 @@ def check_can_submit(application: Application, moment: datetime) -> None:
     """The server's clock, not the browser, decides whether the deadline has passed."""
     check_window(application.call, moment)
     check_age(application.date_of_birth, application.call.edition.starts_on)
+    check_nik(application.nik, application.date_of_birth)

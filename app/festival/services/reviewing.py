@@ -42,7 +42,7 @@ def open_for_review(application: Application) -> bool:
 
 def visible_assignment(user: User, assignment: ReviewAssignment | None) -> ReviewAssignment | None:
     """The assignment if `user` is its reviewer and may see it now; None means 404 (conflicts are hidden)."""
-    if assignment is None or user.role != Role.REVIEWER or assignment.reviewer_id != user.id:
+    if assignment is None or not user.has_role(Role.REVIEWER) or assignment.reviewer_id != user.id:
         return None
     if assignment.status == AssignmentStatus.CONFLICT:
         return None

@@ -56,16 +56,16 @@ def _check_call(places: int | None, reviewers_per_application: int) -> list[Doma
     return problems
 
 
-def _fill_call(call: Call, *, name_id: str, name_en: str, description_id: str, description_en: str,
+def _fill_call(call: Call, *, name_ind: str, name_en: str, description_ind: str, description_en: str,
                places: int | None, reviewers_per_application: int, blind_review: bool,
                auto_promote_waitlist: bool) -> None:
     problems = _check_call(places, reviewers_per_application)
-    if not name_id.strip():
-        problems.append(DomainError(_l("This field is required."), field="name_id"))
+    if not name_ind.strip():
+        problems.append(DomainError(_l("This field is required."), field="name_ind"))
     if problems:
         raise Invalid(problems)
-    call.name_id, call.name_en = name_id.strip(), name_en.strip()
-    call.description_id, call.description_en = description_id.strip(), description_en.strip()
+    call.name_ind, call.name_en = name_ind.strip(), name_en.strip()
+    call.description_ind, call.description_en = description_ind.strip(), description_en.strip()
     call.places, call.reviewers_per_application = places, reviewers_per_application
     call.blind_review, call.auto_promote_waitlist = bool(blind_review), bool(auto_promote_waitlist)
 
@@ -102,7 +102,7 @@ def _guard_locked(call: Call, field: str | None = None) -> None:
 
 # Questions ------------------------------------------------------------------------------------------------------
 
-def _check_question(call: Call, question: CallQuestion | None, *, key: str, kind: QuestionKind, label_id: str,
+def _check_question(call: Call, question: CallQuestion | None, *, key: str, kind: QuestionKind, label_ind: str,
                     max_length: int | None) -> list[DomainError]:
     problems: list[DomainError] = []
     if not KEY_RE.match(key) or len(key) > KEY_MAX:
@@ -118,16 +118,16 @@ def _check_question(call: Call, question: CallQuestion | None, *, key: str, kind
     if kind in TEXT_KINDS and not (max_length and 1 <= max_length <= MAX_LENGTH_LIMIT):
         problems.append(DomainError(_l("For a text or link answer, enter the longest answer allowed: 1 to "
                                        "%(max)d characters.", max=MAX_LENGTH_LIMIT), field="max_length"))
-    if not label_id.strip():
-        problems.append(DomainError(_l("This field is required."), field="label_id"))
+    if not label_ind.strip():
+        problems.append(DomainError(_l("This field is required."), field="label_ind"))
     return problems
 
 
-def _fill_question(question: CallQuestion, *, key: str, kind: QuestionKind, label_id: str, label_en: str,
-                   help_id: str, help_en: str, required: bool, max_length: int | None) -> None:
+def _fill_question(question: CallQuestion, *, key: str, kind: QuestionKind, label_ind: str, label_en: str,
+                   help_ind: str, help_en: str, required: bool, max_length: int | None) -> None:
     question.key, question.kind = key, kind
-    question.label_id, question.label_en = label_id.strip(), label_en.strip()
-    question.help_id, question.help_en = help_id.strip(), help_en.strip()
+    question.label_ind, question.label_en = label_ind.strip(), label_en.strip()
+    question.help_ind, question.help_en = help_ind.strip(), help_en.strip()
     question.required = bool(required)
     question.max_length = max_length if kind in TEXT_KINDS else 0
 
@@ -135,7 +135,7 @@ def _fill_question(question: CallQuestion, *, key: str, kind: QuestionKind, labe
 def add_question(actor: User, call: Call, *, key: str, kind: QuestionKind, **fields) -> CallQuestion:
     require_staff(actor)
     key, kind = key.strip(), QuestionKind(kind)
-    problems = _check_question(call, None, key=key, kind=kind, label_id=fields["label_id"],
+    problems = _check_question(call, None, key=key, kind=kind, label_ind=fields["label_ind"],
                                max_length=fields["max_length"])
     if problems:
         raise Invalid(problems)
@@ -151,7 +151,7 @@ def update_question(actor: User, question: CallQuestion, *, key: str, kind: Ques
     require_staff(actor)
     key, kind = key.strip(), QuestionKind(kind)
     call = question.call
-    problems = _check_question(call, question, key=key, kind=kind, label_id=fields["label_id"],
+    problems = _check_question(call, question, key=key, kind=kind, label_ind=fields["label_ind"],
                                max_length=fields["max_length"])
     if problems:
         raise Invalid(problems)
@@ -181,17 +181,17 @@ def move_question(actor: User, question: CallQuestion, direction: str) -> None:
 
 # Rubric criteria ------------------------------------------------------------------------------------------------
 
-def _fill_criterion(criterion: RubricCriterion, *, name_id: str, name_en: str, guidance_id: str, guidance_en: str,
+def _fill_criterion(criterion: RubricCriterion, *, name_ind: str, name_en: str, guidance_ind: str, guidance_en: str,
                     weight: int) -> None:
     problems: list[DomainError] = []
-    if not name_id.strip():
-        problems.append(DomainError(_l("This field is required."), field="name_id"))
+    if not name_ind.strip():
+        problems.append(DomainError(_l("This field is required."), field="name_ind"))
     if not 1 <= weight <= 10:
         problems.append(DomainError(_l("Enter a number from 1 to 10."), field="weight"))
     if problems:
         raise Invalid(problems)
-    criterion.name_id, criterion.name_en = name_id.strip(), name_en.strip()
-    criterion.guidance_id, criterion.guidance_en = guidance_id.strip(), guidance_en.strip()
+    criterion.name_ind, criterion.name_en = name_ind.strip(), name_en.strip()
+    criterion.guidance_ind, criterion.guidance_en = guidance_ind.strip(), guidance_en.strip()
     criterion.weight = weight
 
 

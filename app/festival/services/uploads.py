@@ -8,10 +8,11 @@ draft as it was. A file removed from the session is deleted from the disk by the
 import hashlib
 import io
 import secrets
+import threading
 import warnings
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -28,8 +29,15 @@ MB = 1024 * 1024
 MAX_PHOTOS = 5
 PHOTO_MAX_BYTES = 5 * MB
 PDF_MAX_BYTES = 10 * MB
-# A decompression bomb is a small file that decodes to a huge picture; 40 megapixels is more than any phone takes.
-PHOTO_MAX_PIXELS = 40_000_000
+# A decompression bomb is a small file that decodes to a huge picture (a 155 KB PNG of 6300 × 6300 pixels takes
+# some 300 MB to decode and re-encode). The size is read from the header, before decoding: a picture is decoded at
+# most this big (config UPLOAD_MAX_PIXELS; a 12-megapixel phone photo fits). A bigger JPEG (a phone's 48- or
+# 108-megapixel mode) is decoded at 1/2, 1/4 or 1/8 of its size (Pillow's draft mode); other formats are refused.
+PHOTO_MAX_PIXELS = 16_000_000
+JPEG_SCALES = (1, 2, 4, 8)
+# Decoding and re-encoding is what takes memory (up to some 60 MB a picture): a server process decodes at most two
+# pictures at a time, and further uploads wait their turn, however many threads serve requests.
+_DECODING = threading.BoundedSemaphore(2)
 PHOTO_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 PDF_MAGIC = b"%PDF-"
 
@@ -61,25 +69,51 @@ def _check_size(data: bytes, limit: int, field: str) -> None:
         )
 
 
+def max_pixels() -> int:
+    return current_app.config.get("UPLOAD_MAX_PIXELS", PHOTO_MAX_PIXELS) if has_app_context() else PHOTO_MAX_PIXELS
+
+
+def _decode_scale(image_format: str, width: int, height: int, limit: int) -> int | None:
+    """1 to decode the picture whole; 2, 4 or 8 for a JPEG decoded at that fraction of its size so that it has at
+    most `limit` pixels; None when it cannot be decoded that small."""
+    scales = JPEG_SCALES if image_format == "JPEG" else (1,)
+    return next((s for s in scales if -(-width // s) * -(-height // s) <= limit), None)
+
+
+def _too_large(width: int, height: int, field: str) -> UploadRefused:
+    return UploadRefused(_l("This picture is too large (%(width)d × %(height)d pixels); please send a smaller one.",
+                            width=width, height=height), field=field)
+
+
 def clean_photo(data: bytes, field: str = "photos") -> tuple[bytes, str, str]:
     """Decode a JPEG/PNG/WebP picture and encode it again without metadata; return (bytes, content type, suffix).
 
     The EXIF orientation is applied to the pixels first, so the picture still stands the right way up.
     """
+    with _DECODING:
+        return _clean_photo(data, field, max_pixels())
+
+
+def _clean_photo(data: bytes, field: str, limit: int) -> tuple[bytes, str, str]:
     refused = UploadRefused(_l("This file is not a JPEG, PNG or WebP picture, or it is damaged."), field=field)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
+            with Image.open(io.BytesIO(data)) as image:  # reads the header only
                 if image.format not in PHOTO_FORMATS:
                     raise refused
-                if image.width * image.height > PHOTO_MAX_PIXELS:
-                    raise UploadRefused(
-                        _l("This picture is too large (%(width)d × %(height)d pixels); please send a smaller one.",
-                           width=image.width, height=image.height), field=field)
+                width, height = image.size
+                scale = _decode_scale(image.format, width, height, limit)
+                if scale is None:
+                    raise _too_large(width, height, field)
+                if scale > 1:
+                    image.draft(image.mode, (width // scale, height // scale))  # decode at 1/scale, in the decoder
+                    if image.width * image.height > limit:
+                        raise _too_large(width, height, field)
                 image_format = image.format
                 image.load()
-                upright = ImageOps.exif_transpose(image)
+                ImageOps.exif_transpose(image, in_place=True)  # no copy of the pixels when nothing turns
+                upright = image
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
             OSError, SyntaxError, ValueError) as error:
         raise refused from error

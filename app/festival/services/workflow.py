@@ -75,7 +75,7 @@ def can_move(current: S, target: S, by: By) -> bool:
 def _by(actor: User | None, application: Application) -> By:
     if actor is None:
         return By.SYSTEM
-    if actor.role == Role.STAFF:
+    if actor.has_role(Role.STAFF):
         return By.STAFF
     if actor.id == application.applicant_id:
         return By.APPLICANT

@@ -1,45 +1,13 @@
-"""Race tests: real parallel requests against the served app, on SQLite and PostgreSQL alike.
+"""Race tests of the festival: real parallel requests against the served app, on SQLite and PostgreSQL alike.
 
-Each invariant has its control run (`locks_off`): the same requests with the row locks (PostgreSQL) and IMMEDIATE
-write transactions (SQLite) switched off, which shows the race the locks prevent. A race is a matter of timing, so a
-control run repeats its round a few times and passes as soon as one round shows the race.
+The control-run helpers (`locks_off`, `quiet_server`, `shows_race`, `statuses`) live in `tests/live.py`.
 """
 
-from collections.abc import Callable, Iterator
 
 import pytest
-from flask import Flask
 
-from app.extensions import db
 from app.festival.models.application import ApplicationStatus as S
 from tests.factories import ApplicationFactory, CallFactory, UserFactory
-
-CONTROL_ROUNDS = 5
-
-
-@pytest.fixture
-def locks_off(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(app.config, "ROW_LOCKS", False)
-
-
-@pytest.fixture
-def quiet_server(live_server) -> Iterator[object]:
-    """For control runs: without locks the server may crash (SQLite: the database is locked), which is the point."""
-    yield live_server
-    live_server.errors.clear()
-
-
-def statuses(responses: list) -> list:
-    return [getattr(r, "status_code", repr(r)) for r in responses]
-
-
-def shows_race(round_: Callable[[], bool], rounds: int = CONTROL_ROUNDS) -> bool:
-    """Run `round_` (True when it saw the race) until it does, at most `rounds` times."""
-    for _ in range(rounds):
-        if round_():
-            return True
-        db.session.commit()
-    return False
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from app.extensions import db
 from app.festival.models import ApplicationEvent
 from app.festival.models.application import ApplicationStatus as S
 from tests.factories import ApplicationFactory, UserFactory
-from tests.festival.races.conftest import statuses
-from tests.live import fire
+from tests.live import fire, statuses
 
 
 def test_ten_parallel_decisions_record_one_and_mail_once(visitor, outbox):

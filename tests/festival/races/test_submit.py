@@ -9,8 +9,7 @@ from app.extensions import db
 from app.festival.models import Application, ApplicationEvent
 from app.festival.models.application import ApplicationStatus as S
 from tests.factories import ApplicationFactory
-from tests.festival.races.conftest import shows_race, statuses
-from tests.live import fire
+from tests.live import fire, shows_race, statuses
 
 
 def _submit_ten_times(visitor, draft) -> list:

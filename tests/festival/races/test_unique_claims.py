@@ -6,9 +6,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.festival.models import Edition
 from tests.factories import UserFactory
-from tests.festival.races.conftest import statuses
 from tests.festival.test_setup_editions import EDITION
-from tests.live import fire
+from tests.live import fire, statuses
 
 
 def test_ten_parallel_creations_of_one_edition_make_one(visitor):

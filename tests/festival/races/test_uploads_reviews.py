@@ -11,8 +11,7 @@ from app.festival.models.application import ApplicationStatus as S
 from app.festival.models.application import FileKind
 from app.festival.services import uploads
 from tests.factories import ApplicationFactory, AssignmentFactory, UserFactory
-from tests.festival.races.conftest import shows_race, statuses
-from tests.live import fire
+from tests.live import fire, shows_race, statuses
 
 
 def _jpeg() -> bytes:

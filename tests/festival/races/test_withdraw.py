@@ -5,8 +5,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.festival.models import Application, ApplicationEvent
 from app.festival.models.application import ApplicationStatus as S
-from tests.festival.races.conftest import shows_race, statuses
-from tests.live import fire
+from tests.live import fire, shows_race, statuses
 
 
 def _withdraw_ten_times(visitor, accepted) -> list:
