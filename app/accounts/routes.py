@@ -1,8 +1,9 @@
 """Account pages: thin routes that validate a form, call one service, commit once and redirect."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
 
 from app.accounts import services
 from app.accounts.forms import (
@@ -21,7 +22,7 @@ from app.core.i18n import LANGUAGE_COOKIE, role_label
 from app.core.locking import writes_on_get
 from app.core.permissions import Role, anonymous_only, public
 from app.core.routing import attempt
-from app.core.security import client_address, give_back, safe_next_url, spend_attempt
+from app.core.security import client_address, give_back, safe_next_url, seconds_until_free, spend_attempt
 from app.extensions import db
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -42,7 +43,7 @@ def _attempt(form_name: str, email: str) -> list[tuple[str, str]]:
     counted = [(current_app.config[per_ip], f"{form_name}-ip:{client_address()}"),
                (current_app.config[per_email], f"{form_name}-email:{services.normalise_email(email)}")]
     if not all(spend_attempt(limits, key) for limits, key in counted):
-        abort(429)
+        raise TooManyRequests(retry_after=max(seconds_until_free(limits, key) for limits, key in counted))
     return counted
 
 

@@ -69,7 +69,10 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code not in ERROR_TEXT:
             return error
-        return _render_error(error.code)
+        body, code = _render_error(error.code)
+        # Keep what the exception says in its headers (Retry-After of a 429, Allow of a 405).
+        headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
+        return body, code, headers
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

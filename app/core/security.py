@@ -1,6 +1,8 @@
 """Security headers on every response, the check that keeps `next=` redirects on this site, the client's address
 behind trusted proxies, and attempt limits counted before the work they guard."""
 
+import math
+import time
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
@@ -88,6 +90,16 @@ def spend_attempt(limits: str, key: str) -> bool:
         return True
     counter = _counter()
     return all(counter.hit(item, *_identifiers(key)) for item in parse_many(limits))
+
+
+def seconds_until_free(limits: str, key: str) -> int:
+    """How long until every one of `limits` lets `key` try again (for the Retry-After header of a 429)."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return 0
+    counter = _counter()
+    windows = [counter.get_window_stats(item, *_identifiers(key)) for item in parse_many(limits)]
+    waits = [window.reset_time - time.time() for window in windows if window.remaining <= 0]
+    return max(1, math.ceil(max(waits, default=0)))
 
 
 def give_back(limits: str, key: str) -> None:

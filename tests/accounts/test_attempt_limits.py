@@ -133,3 +133,13 @@ def test_default_limits_let_a_workshop_of_30_share_one_address(client, outbox):
     for n in range(30):
         assert register(client, f"student{n}@example.com").status_code == 302
         assert submit(client, "/password/forgot", {"email": f"student{n}@example.com"}).status_code == 302
+
+
+def test_a_refused_attempt_says_when_to_try_again(app, client, monkeypatch):
+    """The 429 page is translated and carries Retry-After: the seconds until the window that refused it ends."""
+    monkeypatch.setitem(app.config, "REGISTER_LIMIT_PER_IP", "2 per hour")
+    for n in range(2):
+        assert register(client, f"student{n}@example.com").status_code == 302
+    refused = register(client, "student9@example.com")
+    assert refused.status_code == 429 and "<h1>" in text(refused)
+    assert 0 < int(refused.headers["Retry-After"]) <= 3600
