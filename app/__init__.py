@@ -48,6 +48,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
 
+    from sqlalchemy.orm import joinedload
+
     from app import models  # noqa: F401  (every model registered on the metadata)
     from app.accounts.models import User
 
@@ -58,7 +60,8 @@ def _init_extensions(app: Flask) -> None:
         user_id, _, version = session_id.partition(":")
         if not (user_id.isdigit() and version.isdigit()):
             return None
-        user = db.session.get(User, int(user_id))
+        # One query for the user and the roles every page's permission checks and menu read (not two).
+        user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
         return user if user is not None and user.session_version == int(version) else None
 
 

@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
-from app.core.forms import Form, PhoneNumber, choices
-from app.core.i18n import LANGUAGE_NAMES, TIMEZONE_LABELS
+from app.core.forms import Form, PhoneNumber, choices, vocabulary_choices
+from app.core.i18n import LANGUAGE_NAMES, TimeZone
 
 REQUIRED = _l("This field is required.")
 PASSWORD_RULE = Length(min=10, max=200, message=_l("Use at least 10 characters."))
@@ -44,7 +44,7 @@ def _repeat_password() -> PasswordField:
 
 
 def _timezone_field() -> SelectField:
-    return SelectField(_l("Time zone"), choices=choices(TIMEZONE_LABELS.items()), validate_choice=True)
+    return SelectField(_l("Time zone"), choices=vocabulary_choices(TimeZone), validate_choice=True)
 
 
 class RegistrationForm(Form):

@@ -18,7 +18,7 @@ from app.accounts.forms import (
 )
 from app.core.errors import DomainError, InvalidState, InvalidToken, show_on_form
 from app.core.forms import ConfirmForm
-from app.core.i18n import LANGUAGE_COOKIE, role_label
+from app.core.i18n import LANGUAGE_COOKIE
 from app.core.locking import writes_on_get
 from app.core.permissions import Role, anonymous_only, public
 from app.core.routing import attempt
@@ -278,6 +278,6 @@ def _accept_invitation_logged_in(token: str, invitation):
             db.session.rollback()
             return render_template("accounts/token_invalid.html", message=error.message, retry_url=None), 400
         db.session.commit()
-        flash(_("Done: you are now also %(role)s.", role=role_label(invitation.role)), "success")
+        flash(_("Done: you are now also %(role)s.", role=invitation.role.label), "success")
         return redirect(url_for("accounts.home"))
     return render_template("accounts/invitation_account.html", invitation=invitation, case="accept", form=form)

@@ -6,17 +6,21 @@ byte (PostgreSQL refuses it in text and JSON) or another invisible control chara
 """
 
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import phonenumbers
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, IntegerField, PasswordField, SelectFieldBase, StringField
+from markupsafe import Markup, escape
+from wtforms import Field, HiddenField, IntegerField, PasswordField, SelectField, SelectFieldBase, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
+from wtforms.widgets import Select, html_params
 
 from app.core.converters import MAX_ID
+from app.core.vocab import Vocabulary
 
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -54,6 +58,33 @@ def _central_filter(field_class: type) -> Any:
     return None
 
 
+class PlainSelect(Select):
+    """WTForms' single select, written out with one format per option: the same HTML, without WTForms' per-option
+    attribute dictionary and its per-render signature inspection (a page of filters has dozens of options). Options
+    with their own attributes, and groups, are left to WTForms."""
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        if self.multiple or field.has_groups():
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        flags = field.flags
+        for name in self.validation_attrs:
+            if name not in kwargs and getattr(flags, name, False):
+                kwargs[name] = getattr(flags, name)
+        options = []
+        for choice in field._iter_choices_normalized():
+            if choice.render_kw or not isinstance(choice.value, str):
+                options.append(self.render_option(choice))
+                continue
+            selected = "selected " if choice.selected else ""
+            options.append(f'<option {selected}value="{escape(choice.value)}">'
+                           f"{escape(choice.label or choice.value)}</option>")
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{''.join(options)}</select>")  # noqa: S704 (escaped)
+
+
+PLAIN_SELECT = PlainSelect()
+
+
 class Form(FlaskForm):
     class Meta:
         def get_translations(self, form: FlaskForm) -> _BabelTranslations:
@@ -63,6 +94,8 @@ class Form(FlaskForm):
             central = _central_filter(unbound_field.field_class)
             if central is not None:
                 options = {**options, "filters": [central, *unbound_field.kwargs.get("filters", ())]}
+            if unbound_field.field_class is SelectField and "widget" not in unbound_field.kwargs:
+                options = {**options, "widget": PLAIN_SELECT}
             return super().bind_field(form, unbound_field, options)  # type: ignore[misc]
 
 
@@ -76,6 +109,21 @@ class ConfirmForm(Form):
 def choices(pairs: object) -> list[SelectChoice]:
     """`(value, label)` pairs as WTForms 3.3+ wants them."""
     return [SelectChoice(str(value), label) for value, label in pairs]  # type: ignore[attr-defined]
+
+
+def vocabulary_choices(kind: type[Vocabulary], blank: object = None, sort: bool = False,
+                       members: Iterable[Vocabulary] | None = None) -> Callable[[], list[SelectChoice]]:
+    """A select field's choices from a vocabulary (optionally only `members`, after a `blank` first choice): a
+    callable, so WTForms builds them for each form in the language of its page, not once at import."""
+
+    def build() -> list[SelectChoice]:
+        pairs = kind.choices(sort=sort)
+        if members is not None:
+            wanted = {member.value for member in members}
+            pairs = [pair for pair in pairs if pair[0] in wanted]
+        return choices([("", blank), *pairs] if blank is not None else pairs)
+
+    return build
 
 
 # WTForms' own messages, marked here so that extraction keeps them in our catalogs.

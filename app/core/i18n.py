@@ -5,7 +5,7 @@ Templates translate and format through a `PageI18n` made once per rendered page:
 which was most of the page's time.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,20 +29,24 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from app.core.forms import format_phone
+from app.core.vocab import Vocabulary, declare_labels
 
 NAMED_FORMATS = ("short", "medium", "long", "full")
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
-ROLE_LABELS = {
-    "applicant": _l("applicant"),
-    "staff": _l("staff"),
-    "mentor": _l("mentor"),
-    "reviewer": _l("reviewer"),
-}
-TIMEZONE_LABELS = {
-    "Asia/Makassar": _l("Denpasar time (WITA, UTC+8)"),
-    "Australia/Darwin": _l("Darwin time (ACST, UTC+9:30)"),
-}
+
+
+class TimeZone(Vocabulary):
+    """The zones a user may see times in (`TIMEZONES` in the config)."""
+
+    DENPASAR = "Asia/Makassar"
+    DARWIN = "Australia/Darwin"
+
+
+declare_labels(TimeZone, {
+    TimeZone.DENPASAR: _l("Denpasar time (WITA, UTC+8)"),
+    TimeZone.DARWIN: _l("Darwin time (ACST, UTC+9:30)"),
+})
 
 
 def select_locale() -> str:
@@ -76,10 +80,6 @@ def money(amount: int, currency: str = "IDR") -> str:
 def format_datetime_in(moment: datetime, zone: str = "Asia/Makassar", format: str = "medium") -> str:
     """A moment shown in a fixed zone (e.g. Denpasar time for deadlines), in the viewer's language."""
     return babel_dates.format_datetime(moment, format, tzinfo=ZoneInfo(zone), locale=get_locale())
-
-
-def role_label(role: str) -> str:
-    return str(ROLE_LABELS.get(str(role), role))
 
 
 class PageI18n:
@@ -166,19 +166,6 @@ def _newstyle_ngettext(translate: Callable[[str, str, int], str]) -> Callable[..
     return ngettext
 
 
-class Translated(dict):
-    """A vocabulary's lazy labels as strings for one page, each translated the first time the page shows it (not
-    once per row)."""
-
-    def __init__(self, labels: Mapping[Any, object]) -> None:
-        super().__init__()
-        self.labels = labels
-
-    def __missing__(self, key: Any) -> str:
-        text = self[key] = str(self.labels[key])
-        return text
-
-
 def register_template_helpers(app: Flask) -> None:
     # Globals serve macros imported without context; rendered pages get their PageI18n's functions instead.
     app.jinja_env.globals.update(
@@ -188,9 +175,8 @@ def register_template_helpers(app: Flask) -> None:
         format_datetime_in=format_datetime_in,
         money=money,
         format_phone=format_phone,
-        role_label=role_label,
         current_locale=lambda: str(get_locale()),
         LANGUAGE_NAMES=LANGUAGE_NAMES,
-        TIMEZONE_LABELS=TIMEZONE_LABELS,
+        TimeZone=TimeZone,
     )
     app.context_processor(lambda: PageI18n().template_functions())

@@ -4,7 +4,6 @@
 commit saves both or neither). `send_pending` delivers pending rows by SMTP and retries failures with back-off.
 """
 
-import enum
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,20 +20,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.clock import now_utc
 from app.core.db import string_enum
+from app.core.vocab import Vocabulary, declare_labels
 from app.extensions import db
 
 
-class MailStatus(enum.StrEnum):
+class MailStatus(Vocabulary):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
 
 
-MAIL_STATUS_LABELS = {
+declare_labels(MailStatus, {
     MailStatus.PENDING: _l("waiting to be sent"),
     MailStatus.SENT: _l("sent"),
     MailStatus.FAILED: _l("failed"),
-}
+})
 
 
 class OutboxMessage(db.Model):

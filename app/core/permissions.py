@@ -4,22 +4,32 @@ Every endpoint needs a logged-in user unless it is marked `@public`: `require_lo
 request, so a route someone forgets to protect is closed, not open.
 """
 
-import enum
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, abort, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from app.core.vocab import Vocabulary, declare_labels
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Role(enum.StrEnum):
+class Role(Vocabulary):
     APPLICANT = "applicant"
     STAFF = "staff"
     MENTOR = "mentor"
     REVIEWER = "reviewer"
+
+
+declare_labels(Role, {
+    Role.APPLICANT: _l("applicant"),
+    Role.STAFF: _l("staff"),
+    Role.MENTOR: _l("mentor"),
+    Role.REVIEWER: _l("reviewer"),
+})
 
 
 def public(view: F) -> F:

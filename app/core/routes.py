@@ -6,7 +6,7 @@ from sqlalchemy import func, select, text
 from app.core.converters import requested_page
 from app.core.db import get_or_404
 from app.core.forms import without_controls
-from app.core.mail import MAIL_STATUS_LABELS, OutboxMessage
+from app.core.mail import OutboxMessage
 from app.core.permissions import public, staff_required
 from app.extensions import db, limiter
 
@@ -43,7 +43,7 @@ def outbox():
     if to:
         query = query.where(func.lower(OutboxMessage.to_address).contains(to.lower()))
     pagination = db.paginate(query, page=page, per_page=OUTBOX_PAGE_SIZE, error_out=False)
-    return render_template("core/outbox.html", pagination=pagination, to=to, status_labels=MAIL_STATUS_LABELS)
+    return render_template("core/outbox.html", pagination=pagination, to=to)
 
 
 @bp.get("/staff/outbox/<int:message_id>")
@@ -51,4 +51,4 @@ def outbox():
 def outbox_message(message_id: int):
     _outbox_enabled()
     message = get_or_404(OutboxMessage, message_id)
-    return render_template("core/outbox_message.html", message=message, status_labels=MAIL_STATUS_LABELS)
+    return render_template("core/outbox_message.html", message=message)

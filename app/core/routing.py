@@ -16,7 +16,7 @@ button without fields); otherwise they commit once and, for `attempt`, redirect 
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import abort, flash, redirect
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -80,3 +80,13 @@ def act(action: Callable[[], R], success: Message = None) -> bool:
     if message:
         flash(message, "success")
     return True
+
+
+_MARKER = 918273645  # an id no route builds otherwise
+
+
+def url_for_each(endpoint: str, name: str) -> Callable[[int], str]:
+    """`url_for(endpoint, **{name: id})` for the many ids of one page: the URL is built once with a marker id and the
+    marker swapped per row (Werkzeug builds each URL from scratch, a millisecond on a 50-row list)."""
+    prefix, _, suffix = url_for(endpoint, **{name: _MARKER}).partition(str(_MARKER))
+    return lambda value: f"{prefix}{int(value)}{suffix}"

@@ -9,6 +9,7 @@ costs no catalog lookups per cell.
 import enum
 from collections.abc import Mapping
 
+from flask import g
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -41,11 +42,19 @@ def declare_labels(kind: type[Vocabulary], labels: Mapping) -> None:
 
 def labels_of(kind: type[Vocabulary]) -> dict:
     """Every member's label in the current language, translated once per language."""
-    key = (kind, str(get_locale()))
+    key = (kind, str(_current_locale()))
     translated = _TRANSLATED.get(key)
     if translated is None:
         translated = _TRANSLATED[key] = {member: str(label) for member, label in _LABELS[kind].items()}
     return translated
+
+
+def _current_locale() -> object:
+    """The page's (or the mail's, under `force_locale`) locale. Once Flask-Babel has chosen it for this request it
+    sits on `g`, and reading it there keeps a label as cheap as a dict lookup (`get_locale()` per cell would cost a
+    context lookup per row); before that, `get_locale()` chooses it."""
+    babel_context = g.get("_flask_babel") if g else None
+    return getattr(babel_context, "babel_locale", None) or get_locale()
 
 
 class District(Vocabulary):

@@ -19,11 +19,10 @@ register_nav_item([Role.STAFF], "festival.editions", _l("Editions"), order=40)
 def applicant_panel(user) -> str:
     """Their applications with the next step of each, and the calls open to them."""
     from app.festival.services import drafts
-    from app.festival.services.workflow import STATUS_LABELS
 
     return render_template(
         "festival/panels/applicant.html", applications=drafts.applications_of(user),
-        open_calls=drafts.open_calls(now_utc(), user=user), STATUS_LABELS=STATUS_LABELS,
+        open_calls=drafts.open_calls(now_utc(), user=user),
         STEP_TITLES=drafts.STEP_TITLES,
     )
 

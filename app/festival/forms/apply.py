@@ -17,10 +17,10 @@ from wtforms.validators import Length, NumberRange, StopValidation, ValidationEr
 
 from app.core.clock import now_utc
 from app.core.errors import DomainError
-from app.core.forms import Form, PhoneNumber, choices
+from app.core.forms import Form, PhoneNumber, vocabulary_choices
 from app.festival.models.call import CallQuestion, QuestionKind
 from app.festival.services import eligibility
-from app.festival.vocab import DISTRICT_LABELS, STAGE_LABELS, SUBSECTOR_LABELS
+from app.festival.vocab import District, Stage, Subsector
 
 REQUIRED = _l("This field is required.")
 CHOOSE = _l("Choose…")
@@ -112,7 +112,7 @@ class AboutYouForm(StepForm):
     )
     district = SelectField(
         _l("Where in Denpasar?"), validators=[Required()], validate_choice=True,
-        choices=choices([("", CHOOSE), *DISTRICT_LABELS.items()]),
+        choices=vocabulary_choices(District, blank=CHOOSE),
         description=_l("The district (kecamatan) you live in, or that you study or work in Denpasar."),
     )
     nik = StringField(_l("NIK (national identity number, optional)"), validators=[Optional()], filters=[strip],
@@ -173,9 +173,9 @@ class BusinessForm(StepForm):
     business_name = StringField(_l("Name of the business"), validators=[Required(), Length(max=120)],
                                 filters=[strip], render_kw={"autocomplete": "organization"})
     subsector = SelectField(_l("Creative subsector"), validators=[Required()], validate_choice=True,
-                            choices=choices([("", CHOOSE), *SUBSECTOR_LABELS.items()]))
+                            choices=vocabulary_choices(Subsector, blank=CHOOSE, sort=True))
     stage = SelectField(_l("Stage"), validators=[Required()], validate_choice=True,
-                        choices=choices([("", CHOOSE), *STAGE_LABELS.items()]))
+                        choices=vocabulary_choices(Stage, blank=CHOOSE))
     founded_on = DateField(_l("Started on"), validators=[Required()],
                            description=_l("When you started; for an idea, when you began working on it. An "
                                           "approximate date is fine."))

@@ -12,20 +12,31 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from app.core.forms import Form, IdField, choices, record_id
+from app.core.forms import Form, IdField, choices, record_id, vocabulary_choices
+from app.core.vocab import Vocabulary, declare_labels
 from app.festival.models.application import ApplicationStatus as S
 from app.festival.services.listing import DEFAULT_SORT, LISTED_STATUSES, SORTS, ApplicationFilters
-from app.festival.services.workflow import DECISIONS, STATUS_LABELS
-from app.festival.vocab import DISTRICT_LABELS, SUBSECTOR_LABELS, District, Subsector
+from app.festival.services.workflow import DECISIONS
+from app.festival.vocab import District, Subsector
 
 REQUIRED = _l("This field is required.")
-DECISION_LABELS = {
-    S.ACCEPTED: _l("Accept"),
-    S.WAITLISTED: _l("Put on the waiting list"),
-    S.REJECTED: _l("Reject"),
-}
 MESSAGE_HELP = _l("Optional. Sent in the e-mail to the applicant, word for word, and kept in the history.")
 SCORE_RANGE = NumberRange(min=1, max=5, message=_l("Enter a score from 1 to 5."))
+
+
+class Decision(Vocabulary):
+    """What staff choose for an application: the status it moves to, labelled as the act."""
+
+    ACCEPTED = S.ACCEPTED.value
+    WAITLISTED = S.WAITLISTED.value
+    REJECTED = S.REJECTED.value
+
+
+declare_labels(Decision, {
+    Decision.ACCEPTED: _l("Accept"),
+    Decision.WAITLISTED: _l("Put on the waiting list"),
+    Decision.REJECTED: _l("Reject"),
+})
 
 
 def _any(label: str) -> list[tuple[str, str]]:
@@ -42,12 +53,12 @@ class FilterForm(Form):
                     description=_l("Name, business or reference number."))
     edition = SelectField(_l("Edition"), validators=[Optional()])
     call = SelectField(_l("Call"), validators=[Optional()])
-    status = SelectField(_l("Status"), validators=[Optional()], choices=choices(
-        _any(_l("Any status")) + [(s.value, STATUS_LABELS[s]) for s in LISTED_STATUSES]))
-    subsector = SelectField(_l("Subsector"), validators=[Optional()], choices=choices(
-        _any(_l("Any subsector")) + [(s.value, label) for s, label in SUBSECTOR_LABELS.items()]))
-    district = SelectField(_l("District"), validators=[Optional()], choices=choices(
-        _any(_l("Any district")) + [(d.value, label) for d, label in DISTRICT_LABELS.items()]))
+    status = SelectField(_l("Status"), validators=[Optional()], choices=vocabulary_choices(
+        S, blank=_l("Any status"), members=LISTED_STATUSES))
+    subsector = SelectField(_l("Subsector"), validators=[Optional()], choices=vocabulary_choices(
+        Subsector, blank=_l("Any subsector"), sort=True))
+    district = SelectField(_l("District"), validators=[Optional()], choices=vocabulary_choices(
+        District, blank=_l("Any district")))
     score_min = DecimalField(_l("Score from"), places=None, validators=[Optional(), SCORE_RANGE],
                              render_kw={"inputmode": "decimal", "step": "0.1", "min": 1, "max": 5})
     score_max = DecimalField(_l("Score to"), places=None, validators=[Optional(), SCORE_RANGE],
@@ -104,7 +115,7 @@ def _message_field() -> TextAreaField:
 
 
 def decision_choices(targets: list[S]) -> list:
-    return choices(_any(_l("Choose…")) + [(t.value, DECISION_LABELS[t]) for t in targets])
+    return choices(_any(_l("Choose…")) + [(t.value, Decision(t.value).label) for t in targets])
 
 
 class DecisionForm(Form):

@@ -14,10 +14,10 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
-from app.core.forms import Form, choices
+from app.core.forms import Form, vocabulary_choices
 from app.festival.models import EditionStatus
 from app.festival.models.call import QuestionKind
-from app.festival.vocab import CALL_KIND_LABELS
+from app.festival.vocab import CallKind
 
 REQUIRED = _l("This field is required.")
 
@@ -26,18 +26,6 @@ def _at_most(n: int) -> Length:
     # An explicit message: WTForms' own plural message trips over app.core.forms' ngettext (KeyError 'max').
     return Length(max=n, message=_l("Use at most %(max)d characters."))
 
-EDITION_STATUS_LABELS = {
-    EditionStatus.DRAFT: _l("Draft (only staff see it)"),
-    EditionStatus.PUBLISHED: _l("Published"),
-    EditionStatus.ARCHIVED: _l("Archived"),
-}
-QUESTION_KIND_LABELS = {
-    QuestionKind.SHORT_TEXT: _l("Short text"),
-    QuestionKind.LONG_TEXT: _l("Long text"),
-    QuestionKind.NUMBER: _l("Number"),
-    QuestionKind.URL: _l("Link (web address)"),
-    QuestionKind.PDF: _l("PDF file (uploaded in the files step)"),
-}
 WINDOW_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 
 
@@ -93,13 +81,13 @@ class EditionForm(Form):
     description = _area(_l("Description"), 5000)
     applications_open_at = _window(_l("Applications open"))
     applications_close_at = _window(_l("Applications close"))
-    status = SelectField(_l("Status"), choices=choices(EDITION_STATUS_LABELS.items()),
+    status = SelectField(_l("Status"), choices=vocabulary_choices(EditionStatus),
                          default=EditionStatus.DRAFT.value,
                          description=_l("Applicants see only published editions."))
 
 
 class CallForm(Form):
-    kind = SelectField(_l("Kind of call"), choices=choices(CALL_KIND_LABELS.items()))
+    kind = SelectField(_l("Kind of call"), choices=vocabulary_choices(CallKind))
     name_ind = _text(_l("Name (Indonesian)"), 120, required=True)
     name_en = _text(_l("Name (English)"), 120, description=_l("Left empty, the Indonesian name is shown."))
     description_ind = _area(_l("Description (Indonesian)"), 5000)
@@ -126,7 +114,7 @@ class QuestionForm(Form):
         description=_l("A short name for exports and for the answers, such as price_range: lower-case letters, "
                        "digits and underscores. Unique within the call."),
     )
-    kind = SelectField(_l("Kind of answer"), choices=choices(QUESTION_KIND_LABELS.items()),
+    kind = SelectField(_l("Kind of answer"), choices=vocabulary_choices(QuestionKind),
                        default=QuestionKind.SHORT_TEXT.value)
     label_ind = _text(_l("Question (Indonesian)"), 200, required=True)
     label_en = _text(_l("Question (English)"), 200, description=_l("Left empty, the Indonesian text is shown."))

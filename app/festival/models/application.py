@@ -4,18 +4,20 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.core.clock import now_utc
 from app.core.db import TimestampMixin, string_enum
+from app.core.vocab import Vocabulary, declare_labels
 from app.extensions import db
 from app.festival.models.call import Call
 from app.festival.vocab import District, Stage, Subsector
 
 
-class ApplicationStatus(enum.StrEnum):
+class ApplicationStatus(Vocabulary):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     UNDER_REVIEW = "under_review"
@@ -25,13 +27,25 @@ class ApplicationStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+declare_labels(ApplicationStatus, {
+    ApplicationStatus.DRAFT: _l("Draft"),
+    ApplicationStatus.SUBMITTED: _l("Submitted"),
+    ApplicationStatus.UNDER_REVIEW: _l("Under review"),
+    ApplicationStatus.ACCEPTED: _l("Accepted"),
+    ApplicationStatus.WAITLISTED: _l("Waitlisted"),
+    ApplicationStatus.REJECTED: _l("Not selected"),
+    ApplicationStatus.WITHDRAWN: _l("Withdrawn"),
+})
+
+
 class Application(TimestampMixin, db.Model):
     __tablename__ = "festival_application"
     __table_args__ = (
         UniqueConstraint("call_id", "applicant_id"),  # one application per person per call (calls are per edition)
         CheckConstraint("nik IS NULL OR length(nik) = 16", name="nik_length"),
         CheckConstraint("team_size IS NULL OR team_size BETWEEN 1 AND 500", name="team_size_range"),
-        Index("ix_festival_application_call_status", "call_id", "status"),
+        # The staff list: one call's applications in one status, newest submission first, read in index order.
+        Index("ix_festival_application_call_status_submitted", "call_id", "status", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

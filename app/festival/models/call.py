@@ -1,11 +1,11 @@
 """Calls of an edition (bazaar, pitching, showcase), each with its own questions and review rubric."""
 
-import enum
-
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import BilingualMixin, TimestampMixin, string_enum
+from app.core.vocab import Vocabulary, declare_labels
 from app.extensions import db
 from app.festival.models.edition import Edition
 from app.festival.vocab import CallKind
@@ -47,12 +47,21 @@ class Call(BilingualMixin, TimestampMixin, db.Model):
         return self.in_language("description", locale)
 
 
-class QuestionKind(enum.StrEnum):
+class QuestionKind(Vocabulary):
     SHORT_TEXT = "short_text"
     LONG_TEXT = "long_text"
     NUMBER = "number"
     URL = "url"
     PDF = "pdf"  # answered by uploading a PDF in the files step
+
+
+declare_labels(QuestionKind, {
+    QuestionKind.SHORT_TEXT: _l("Short text"),
+    QuestionKind.LONG_TEXT: _l("Long text"),
+    QuestionKind.NUMBER: _l("Number"),
+    QuestionKind.URL: _l("Link (web address)"),
+    QuestionKind.PDF: _l("PDF file (uploaded in the files step)"),
+})
 
 
 class CallQuestion(BilingualMixin, db.Model):

@@ -1,19 +1,27 @@
 """A festival edition: name, dates, venue, application window (stored in UTC, shown in Denpasar time)."""
 
-import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, string_enum
+from app.core.vocab import Vocabulary, declare_labels
 from app.extensions import db
 
 
-class EditionStatus(enum.StrEnum):
+class EditionStatus(Vocabulary):
     DRAFT = "draft"
     PUBLISHED = "published"
     ARCHIVED = "archived"
+
+
+declare_labels(EditionStatus, {
+    EditionStatus.DRAFT: _l("Draft (only staff see it)"),
+    EditionStatus.PUBLISHED: _l("Published"),
+    EditionStatus.ARCHIVED: _l("Archived"),
+})
 
 
 class Edition(TimestampMixin, db.Model):

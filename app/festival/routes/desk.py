@@ -13,12 +13,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.core.converters import requested_page
 from app.core.db import get_or_404
 from app.core.errors import DomainError, show_on_form
-from app.core.i18n import Translated
 from app.core.permissions import staff_required
+from app.core.routing import url_for_each
 from app.core.security import safe_next_url
 from app.extensions import db
 from app.festival.forms.desk import (
-    DECISION_LABELS,
     BulkDecisionForm,
     DecisionForm,
     FilterForm,
@@ -30,8 +29,7 @@ from app.festival.models.application import ApplicationStatus as S
 from app.festival.models.call import QuestionKind
 from app.festival.routes import bp
 from app.festival.services import decisions, listing, scoring, waitlist
-from app.festival.services.workflow import DECISIONS, STATUS_LABELS
-from app.festival.vocab import DISTRICT_LABELS, STAGE_LABELS, SUBSECTOR_LABELS
+from app.festival.services.workflow import DECISIONS
 
 PER_PAGE = 50
 
@@ -52,7 +50,7 @@ def _bulk_summary(outcome: decisions.BulkOutcome) -> str:
     if not outcome.skipped:
         return decided
     details = "; ".join(
-        _("%(reference)s is %(status)s", reference=a.reference, status=str(STATUS_LABELS[a.status]).lower())
+        _("%(reference)s is %(status)s", reference=a.reference, status=a.status.label.lower())
         for a in outcome.skipped
     )
     return _("%(decided)s %(skipped)d skipped: %(details)s.", decided=decided, skipped=len(outcome.skipped),
@@ -95,11 +93,9 @@ def _score_format() -> Callable[[float], str]:
 
 
 def _render(template: str, **context: object) -> str:
-    """Render a desk page with the labels and number formatting every desk page uses."""
-    labels = {"status": Translated(STATUS_LABELS), "subsector": Translated(SUBSECTOR_LABELS),
-              "district": Translated(DISTRICT_LABELS), "stage": Translated(STAGE_LABELS),
-              "decision": Translated(DECISION_LABELS)}  # translated once per page, not per row
-    return render_template(f"festival/desk/{template}", labels=labels, score=_score_format(), locale=_locale(),
+    """Render a desk page with the number formatting every desk page uses."""
+    return render_template(f"festival/desk/{template}", score=_score_format(), locale=_locale(),
+                           application_url=url_for_each("festival.desk_application", "application_id"),
                            offer_form=OfferPlaceForm(), **context)
 
 
@@ -150,7 +146,7 @@ def desk_application(application_id: int):
         else:
             db.session.commit()
             flash(_("Decision recorded for %(reference)s: %(status)s. The applicant has been e-mailed.",
-                    reference=application.reference, status=STATUS_LABELS[application.status]), "success")
+                    reference=application.reference, status=application.status.label), "success")
             return redirect(url_for("festival.desk_application", application_id=application.id))
     offer = waitlist.free_place(application.call) if application.status == S.WAITLISTED else None
     return _render(

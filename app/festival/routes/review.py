@@ -21,8 +21,6 @@ from app.festival.routes import bp
 from app.festival.services import assignment as assigning
 from app.festival.services import reviewing
 from app.festival.services.access import hides_identity
-from app.festival.services.workflow import STATUS_LABELS
-from app.festival.vocab import DISTRICT_LABELS, STAGE_LABELS, SUBSECTOR_LABELS, label
 
 
 def _locale() -> str:
@@ -150,12 +148,7 @@ def _review_page(assignment: ReviewAssignment, form, conflict_form: ConflictForm
     return render_template(
         "festival/review/review.html", assignment=assignment, application=application, call=application.call,
         form=form, conflict_form=conflict_form, locale=locale, blind=hides_identity(current_user, application),
-        can_score=reviewing.open_for_review(application), status_label=STATUS_LABELS[application.status],
-        facts={
-            "subsector": label(SUBSECTOR_LABELS, application.subsector),
-            "stage": label(STAGE_LABELS, application.stage),
-            "district": label(DISTRICT_LABELS, application.district),
-        },
+        can_score=reviewing.open_for_review(application),
     )
 
 

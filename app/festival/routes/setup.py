@@ -13,8 +13,6 @@ from app.core.forms import ConfirmForm
 from app.core.permissions import staff_required
 from app.core.routing import act, attempt
 from app.festival.forms.setup import (
-    EDITION_STATUS_LABELS,
-    QUESTION_KIND_LABELS,
     CallForm,
     CriterionForm,
     EditionForm,
@@ -25,7 +23,6 @@ from app.festival.models import Call, CallQuestion, Edition, RubricCriterion
 from app.festival.routes import bp
 from app.festival.services import editions as edition_service
 from app.festival.services import setup as service
-from app.festival.vocab import CALL_KIND_LABELS, label
 
 EDITION_FIELDS = ("name", "slug", "code", "starts_on", "ends_on", "venue", "description", "status")
 CALL_FIELDS = ("name_ind", "name_en", "description_ind", "description_en", "places", "reviewers_per_application",
@@ -42,19 +39,13 @@ def _values(form, names: tuple[str, ...]) -> dict:
             for name in names}
 
 
-def _labels() -> dict:
-    return {"status_label": lambda s: label(EDITION_STATUS_LABELS, s),
-            "call_kind_label": lambda k: label(CALL_KIND_LABELS, k),
-            "question_kind_label": lambda k: label(QUESTION_KIND_LABELS, k)}
-
-
 # Editions -------------------------------------------------------------------------------------------------------
 
 @bp.get("/staff/editions")
 @staff_required
 def editions():
     return render_template("festival/setup/editions.html", editions=edition_service.list_editions(),
-                           counts=edition_service.edition_counts(), **_labels())
+                           counts=edition_service.edition_counts())
 
 
 def _edition_form(edition: Edition | None):
@@ -92,7 +83,7 @@ def edit_edition(edition_id: int):
 def edition(edition_id: int):
     edition = get_or_404(Edition, edition_id)
     return render_template("festival/setup/edition.html", edition=edition,
-                           submitted=service.submitted_counts(edition), **_labels())
+                           submitted=service.submitted_counts(edition))
 
 
 # Calls ----------------------------------------------------------------------------------------------------------
@@ -132,7 +123,7 @@ def call_setup(call_id: int):
     call = get_or_404(Call, call_id)
     return render_template("festival/setup/call.html", call=call, edition=call.edition,
                            submitted=service.submitted_count(call), scale=service.SCALE, locked_text=service.LOCKED,
-                           **_labels())
+                           )
 
 
 # Questions ------------------------------------------------------------------------------------------------------

@@ -106,7 +106,8 @@ def list_applications(actor: User, filters: ApplicationFilters | None, page: int
     filters = filters or ApplicationFilters()
     page = max(page, 1)
     total = db.session.scalar(
-        _where(select(func.count(Application.id)).join(Call, Call.id == Application.call_id), filters)
+        # count(*), not count(id): PostgreSQL can then count from the (call_id, status, …) index alone.
+        _where(select(func.count()).select_from(Application).join(Call, Call.id == Application.call_id), filters)
     ) or 0
     query = _ordered(_where(_columns(), filters), filters.sort).limit(per_page).offset((page - 1) * per_page)
     return ApplicationPage(list(db.session.execute(query)), total)

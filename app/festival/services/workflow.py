@@ -57,17 +57,6 @@ NOTIFY = {
     S.WITHDRAWN: "festival/mail/withdrawn",
 }
 
-STATUS_LABELS = {
-    S.DRAFT: _l("Draft"),
-    S.SUBMITTED: _l("Submitted"),
-    S.UNDER_REVIEW: _l("Under review"),
-    S.ACCEPTED: _l("Accepted"),
-    S.WAITLISTED: _l("Waitlisted"),
-    S.REJECTED: _l("Not selected"),
-    S.WITHDRAWN: _l("Withdrawn"),
-}
-
-
 def can_move(current: S, target: S, by: By) -> bool:
     return by in TRANSITIONS.get((current, target), frozenset())
 
@@ -97,11 +86,11 @@ def transition(
     by = _by(actor, application)
     current = application.status
     if current == target:
-        raise AlreadyDone(_l("This application is already %(status)s.", status=STATUS_LABELS[current]))
+        raise AlreadyDone(_l("This application is already %(status)s.", status=current.label))
     if not can_move(current, target, by):
         raise InvalidState(
             _l("An application that is %(current)s cannot become %(target)s.",
-               current=STATUS_LABELS[current], target=STATUS_LABELS[target])
+               current=current.label, target=target.label)
         )
     now = now_utc()
     application.status = target
