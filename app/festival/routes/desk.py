@@ -14,7 +14,7 @@ from app.core.converters import requested_page
 from app.core.db import get_or_404
 from app.core.errors import DomainError, show_on_form
 from app.core.permissions import staff_required
-from app.core.routing import url_for_each
+from app.core.routing import act, url_for_each
 from app.core.security import safe_next_url
 from app.extensions import db
 from app.festival.forms.desk import (
@@ -180,13 +180,7 @@ def desk_offer_place(call_id: int):
     application = db.session.get(Application, form.application_id.data)
     if application is None or application.call_id != call.id:
         abort(404)
-    try:
-        waitlist.offer_place(current_user, call, application)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("The place is offered to %(reference)s: the application is accepted and the applicant e-mailed.",
-                reference=application.reference), "success")
+    act(lambda: waitlist.offer_place(current_user, call, application),
+        _("The place is offered to %(reference)s: the application is accepted and the applicant e-mailed.",
+          reference=application.reference))
     return redirect(back)

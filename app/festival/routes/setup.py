@@ -122,8 +122,7 @@ def edit_call(call_id: int):
 def call_setup(call_id: int):
     call = get_or_404(Call, call_id)
     return render_template("festival/setup/call.html", call=call, edition=call.edition,
-                           submitted=service.submitted_count(call), scale=service.SCALE, locked_text=service.LOCKED,
-                           )
+                           submitted=service.submitted_count(call), scale=service.SCALE, locked_text=service.LOCKED)
 
 
 # Questions ------------------------------------------------------------------------------------------------------
