@@ -189,8 +189,7 @@ def set_language(actor: User | None, locale: str) -> None:
 def invite(actor: User, *, email: str, name: str, role: Role, locale: str) -> Invitation:
     """Invite someone to a role: a new person sets a password; someone with an account accepts while logged in and
     holds the role besides the ones they have (a Darwin mentor who also reviews)."""
-    if not actor.has_role(Role.STAFF):
-        raise NotAllowed(_l("Only staff can invite people."))
+    require_staff(actor, _l("Only staff can invite people."))
     if role not in INVITABLE_ROLES:
         raise DomainError(_l("Choose one of the offered roles."), field="role")
     email = normalise_email(email)
@@ -277,8 +276,7 @@ def revoke_role(actor: User, user: User, role: Role) -> None:
 
 
 def revoke_invitation(actor: User, invitation: Invitation) -> None:
-    if not actor.has_role(Role.STAFF):
-        raise NotAllowed(_l("Only staff can withdraw invitations."))
+    require_staff(actor, _l("Only staff can withdraw invitations."))
     if invitation.accepted_at is not None:
         raise InvalidState(_l("This invitation has already been accepted."))
     invitation.revoked_at = invitation.revoked_at or now_utc()

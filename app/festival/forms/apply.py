@@ -141,7 +141,7 @@ class AboutYouForm(StepForm):
 
     def clean(self, name: str, value: Any) -> Any:
         if name in ("phone", "nik", "district"):
-            return (value or "").strip() or None
+            return value or None  # blanks are stripped by the field filters (the central one for the select)
         return super().clean(name, value)
 
 
@@ -199,7 +199,7 @@ class BusinessForm(StepForm):
 
     def clean(self, name: str, value: Any) -> Any:
         if name in ("subsector", "stage"):
-            return (value or "").strip() or None
+            return value or None
         if name in ("instagram", "tiktok", "website", "description", "business_name"):
             return (value or "").strip()
         return value

@@ -15,15 +15,15 @@ from flask_login import current_user
 from app.core.clock import now_utc
 from app.core.db import get_or_404
 from app.core.errors import DomainError, show_on_form
-from app.core.locking import lock_or_404
 from app.core.permissions import Role, public, role_required
+from app.core.routing import load
 from app.extensions import db
 from app.festival.forms.apply import AboutYouForm, BusinessForm, SubmitForm, WithdrawForm, files_form, question_form
 from app.festival.models import Application, Call
 from app.festival.models.application import ApplicationStatus as S
 from app.festival.routes import bp
 from app.festival.services import drafts, uploads
-from app.festival.services.access import can_follow_application
+from app.festival.services.access import can_follow_application, is_owner_or_staff
 
 LAST_STEP = drafts.STEPS[-1]
 
@@ -42,20 +42,12 @@ def _render(template: str, **context: Any) -> str:
 def _own_application(application_id: int) -> Application:
     """The applicant's own application (404 otherwise); a request that may change it holds its row lock from here,
     so that what the route checks is what the service changes."""
-    if request.method == "POST":
-        application = lock_or_404(Application, application_id)
-    else:
-        application = get_or_404(Application, application_id)
-    if application.applicant_id != current_user.id:
-        abort(404)
-    return application
+    return load(Application, application_id, lambda user, row: row.applicant_id == user.id,
+                locked=request.method == "POST", denied=404)
 
 
 def _viewable_application(application_id: int) -> Application:
-    application = get_or_404(Application, application_id)
-    if not can_follow_application(current_user, application):
-        abort(404)
-    return application
+    return load(Application, application_id, can_follow_application, denied=404)
 
 
 def _step_url(application: Application, step: int, **args: Any) -> str:
@@ -269,7 +261,7 @@ def application(application_id: int):
 @bp.get("/applications/<int:application_id>/summary")
 def summary(application_id: int):
     application = _viewable_application(application_id)
-    show_personal = current_user.id == application.applicant_id or current_user.has_role(Role.STAFF)
+    show_personal = is_owner_or_staff(current_user, application)
     return _render("summary.html", application=application, show_personal=show_personal,
                    printed_at=now_utc())
 

@@ -26,11 +26,16 @@ def is_private_draft(user: User, application: Application) -> bool:
     return application.is_draft and user.id != application.applicant_id
 
 
+def is_owner_or_staff(user: User, application: Application) -> bool:
+    """Who sees an application whole (name, NIK, contacts): its applicant and staff."""
+    return user.id == application.applicant_id or user.has_role(Role.STAFF)
+
+
 def can_view_application(user: User, application: Application) -> bool:
     """The application's files: its applicant, staff, and reviewers assigned to it."""
     if not user.is_authenticated or is_private_draft(user, application):
         return False
-    if user.id == application.applicant_id or user.has_role(Role.STAFF):
+    if is_owner_or_staff(user, application):
         return True
     return user.has_role(Role.REVIEWER) and active_assignment(user, application) is not None
 
@@ -40,7 +45,7 @@ def can_follow_application(user: User, application: Application) -> bool:
     which respects blind review."""
     if not user.is_authenticated or is_private_draft(user, application):
         return False
-    return user.id == application.applicant_id or user.has_role(Role.STAFF)
+    return is_owner_or_staff(user, application)
 
 
 def can_edit_application(user: User, application: Application) -> bool:
@@ -50,4 +55,4 @@ def can_edit_application(user: User, application: Application) -> bool:
 def hides_identity(user: User, application: Application) -> bool:
     """Blind review: whoever reads a blind call's application without being its applicant or staff (its reviewers)
     sees no name, NIK or contacts."""
-    return application.call.blind_review and not (user.id == application.applicant_id or user.has_role(Role.STAFF))
+    return application.call.blind_review and not is_owner_or_staff(user, application)
