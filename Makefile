@@ -7,8 +7,24 @@ export FLASK_APP := wsgi.py
 
 .PHONY: run test setup translations translations-update db demo lint bench clean
 
+# Offline by default: with no STRIPE_SECRET_KEY (environment or .env), localstripe is started on 127.0.0.1 (an empty
+# store, development only) and the portal, its pay page and the webhook are pointed at it; localstripe's fake Stripe.js
+# ignores typed card data, so every payment gets a 3-D Secure test card attached (pm_localstripe_3ds: click "Complete
+# authentication"). Real keys switch to Stripe itself.
+LOCALSTRIPE_PORT ?= 8420
+LOCALSTRIPE := http://127.0.0.1:$(LOCALSTRIPE_PORT)
+LOCALSTRIPE_ENV := STRIPE_SECRET_KEY=sk_test_localstripe STRIPE_PUBLISHABLE_KEY=pk_test_localstripe \
+	STRIPE_WEBHOOK_SECRET=whsec_localstripe STRIPE_API_BASE=$(LOCALSTRIPE) STRIPE_JS_URL=$(LOCALSTRIPE)/js.stripe.com/v3/ \
+	STRIPE_TEST_PAYMENT_METHOD=pm_localstripe_3ds
+
 run: setup db demo
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@if [ -n "$$($(BIN)/python -c 'from config import Config; print(Config.STRIPE_SECRET_KEY)')" ]; then \
+		exec $(BIN)/flask run --host 127.0.0.1 --port 5000; \
+	fi; \
+	$(BIN)/python -m app.payments.fake_stripe --port $(LOCALSTRIPE_PORT) --webhook-secret whsec_localstripe \
+		--webhook-url http://127.0.0.1:5000/payments/stripe/webhook --payment-method pm_localstripe_3ds & \
+	fake=$$!; trap 'kill $$fake 2>/dev/null' EXIT INT TERM; \
+	env $(LOCALSTRIPE_ENV) $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -83,6 +83,24 @@ class Config:
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     PREFERRED_URL_SCHEME = _env("PREFERRED_URL_SCHEME", "http")
 
+    # Stripe. With no secret key set, development (`make run`) starts localstripe on loopback and points both the
+    # server (STRIPE_API_BASE) and the pay page (STRIPE_JS_URL) at it; real keys switch to Stripe itself.
+    STRIPE_SECRET_KEY = _env("STRIPE_SECRET_KEY", "")
+    STRIPE_PUBLISHABLE_KEY = _env("STRIPE_PUBLISHABLE_KEY", "")
+    STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET", "")
+    STRIPE_API_BASE = _env("STRIPE_API_BASE", "")  # empty: Stripe's own https://api.stripe.com
+    STRIPE_JS_URL = _env("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+    STRIPE_TIMEOUT_S = float(_env("STRIPE_TIMEOUT_S", "20"))
+    # Retries of a request that could not reach Stripe (safe: every request carries an Idempotency-Key).
+    STRIPE_MAX_NETWORK_RETRIES = int(_env("STRIPE_MAX_NETWORK_RETRIES", "1"))
+    # The smallest card payment in whole rupiah: Stripe's minimum is the settlement currency's (A$0.50), converted.
+    STRIPE_MIN_AMOUNT_IDR = int(_env("STRIPE_MIN_AMOUNT_IDR", "10000"))
+    # Test configuration only: a PaymentMethod the server attaches to every new PaymentIntent (localstripe's fake
+    # Stripe.js ignores typed card data; see tests/browser).
+    STRIPE_TEST_PAYMENT_METHOD = _env("STRIPE_TEST_PAYMENT_METHOD", "")
+    # Seconds a request waits for a row another request has locked before it answers "busy, try again".
+    LOCK_TIMEOUT_S = float(_env("LOCK_TIMEOUT_S", "3"))
+
     CONFIRM_TOKEN_MAX_AGE = int(_env("CONFIRM_TOKEN_MAX_AGE", str(3 * 24 * 3600)))
     RESET_TOKEN_MAX_AGE = int(_env("RESET_TOKEN_MAX_AGE", str(2 * 3600)))
     INVITATION_MAX_AGE = int(_env("INVITATION_MAX_AGE", str(14 * 24 * 3600)))

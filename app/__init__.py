@@ -71,11 +71,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.converters import register_converters
     from app.core.routes import bp as core_bp
     from app.festival.routes import bp as festival_bp
+    from app.payments.routes import bp as payments_bp
     from app.site.routes import bp as site_bp
     from app.staff.routes import bp as staff_bp
+    from app.stalls.routes import bp as stalls_bp
 
     register_converters(app)  # before the rules are added: `<int:…>` ids fit the id columns
-    for blueprint in (core_bp, site_bp, accounts_bp, staff_bp, festival_bp):
+    for blueprint in (core_bp, site_bp, accounts_bp, staff_bp, festival_bp, stalls_bp, payments_bp):
         app.register_blueprint(blueprint)
 
 
@@ -87,6 +89,7 @@ def _register_plumbing(app: Flask) -> None:
     from app.core.permissions import require_login_by_default
     from app.core.security import add_security_headers
     from app.demo import register_demo_cli
+    from app.stalls.cli import register_stalls_cli
 
     register_error_handlers(app)
     register_template_helpers(app)
@@ -95,3 +98,7 @@ def _register_plumbing(app: Flask) -> None:
     register_core_cli(app)
     register_accounts_cli(app)
     register_demo_cli(app)
+    from app.payments.cli import register_payments_cli
+
+    register_payments_cli(app)
+    register_stalls_cli(app)

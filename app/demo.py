@@ -84,11 +84,15 @@ def seed_demo() -> list[tuple[str, set[Role]]]:
         logins.append((email, roles))
     db.session.flush()
     _seed_applications()
+    from app.stalls.demo import seed_demo_ground
+
+    seed_demo_ground(db.session.scalar(select(User).where(User.email == "staff@demo.dyouth.id")))
     db.session.commit()
     return logins
 
 
-# applicant e-mail, call position, business, subsector; submitted ones get a reference (no mail is sent)
+# applicant e-mail, call position, business, subsector; submitted ones get a reference (no mail is sent);
+# Made's stall application is accepted, so that the demo can book and pay for a stall.
 DEMO_APPLICATIONS = [
     ("made@demo.dyouth.id", 0, "Klepon Made", Subsector.CULINARY, True),
     ("komang@demo.dyouth.id", 0, "Anyaman Bambu Komang", Subsector.CRAFTS, True),
@@ -122,12 +126,18 @@ def _seed_applications() -> None:
             db.session.add(ApplicationEvent(application=application, actor=applicant,
                                             from_status=ApplicationStatus.DRAFT,
                                             to_status=ApplicationStatus.SUBMITTED))
+            if email == "made@demo.dyouth.id":
+                application.status = ApplicationStatus.ACCEPTED
+                db.session.add(ApplicationEvent(application=application, actor=None,
+                                                from_status=ApplicationStatus.SUBMITTED,
+                                                to_status=ApplicationStatus.ACCEPTED))
 
 
 @click.command("seed-demo")
 def seed_demo_command() -> None:
-    """Load demo data: an open festival edition with three calls, one staff user, two Darwin mentors, five
-    applicants (three applications submitted, one draft), two reviewers."""
+    """Load demo data: an open festival edition with three calls and a stall ground of 36 stalls open for
+    booking, one staff user, two Darwin mentors, five applicants (three applications submitted — Made's stall
+    application accepted —, one draft), two reviewers."""
     logins = seed_demo()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, roles in logins:

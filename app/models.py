@@ -13,8 +13,12 @@ from app.festival.models import (
     ReviewScore,
     RubricCriterion,
 )
+from app.payments.models import Payment, PaymentEvent, Refund, StripeEvent
+from app.stalls.models import Booking, BookingEvent, BookingPayment, Stall, StallSettings, Zone
 
 __all__ = [
     "Application", "ApplicationEvent", "ApplicationFile", "Call", "CallQuestion", "Edition", "Invitation",
     "OutboxMessage", "ReviewAssignment", "ReviewScore", "RubricCriterion", "User",
+    "Payment", "PaymentEvent", "Refund", "StripeEvent",
+    "Booking", "BookingEvent", "BookingPayment", "Stall", "StallSettings", "Zone",
 ]

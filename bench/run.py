@@ -22,7 +22,7 @@ from app.core.permissions import Role  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.festival.models import Application, Call  # noqa: E402
 from app.festival.models.application import ApplicationStatus  # noqa: E402
-from bench import throughput, uploads_peak  # noqa: E402
+from bench import stalls_holds, throughput, uploads_peak  # noqa: E402
 from bench.generate import generate, generate_unreviewed_call  # noqa: E402
 from config import TestingConfig  # noqa: E402
 from tests.helpers import csrf_token  # noqa: E402
@@ -172,6 +172,7 @@ def main() -> None:
     with app.app_context():
         check_draft_saved(draft_id)
         results.update(measure_distribution())
+    results.update(stalls_holds.measure(url))  # its own schema (PostgreSQL only): holds under gunicorn, the map
 
     with app.app_context():
         if url.startswith("postgresql"):

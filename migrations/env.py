@@ -93,6 +93,10 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch migrations copy and drop tables: SQLite's foreign keys stay off meanwhile, as Alembic asks
+            # (the pragma is ignored inside a transaction, so it goes to the driver before SQLAlchemy begins one).
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -30,6 +30,7 @@ from tests.live import (  # noqa: F401  (fixtures)
     quiet_server,
     visitor,
 )
+from tests.stripe_fake import fake_stripe, localstripe_server  # noqa: F401  (fixtures)
 
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"))
 

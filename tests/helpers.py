@@ -41,3 +41,23 @@ def field_error(html: str, field_id: str) -> str | None:
     """The error text shown under a field, or None."""
     match = re.search(rf'id="{field_id}-error" class="field-error">([^<]*)<', html)
     return match.group(1).strip() if match else None
+
+
+def count_statements(client: FlaskClient, url: str, queries_only: bool = False) -> tuple[int, str]:
+    """SQL statements run while serving `url` (`queries_only`: without SQLite's explicit BEGIN), and the page."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 200
+    return len([s for s in statements if not (queries_only and s.startswith("BEGIN"))]), text(response)

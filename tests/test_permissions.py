@@ -22,6 +22,7 @@ PUBLIC_ENDPOINTS = {
     "accounts.set_language",
     "accounts.accept_invitation",
     "festival.calls",
+    "payments.stripe_webhook",  # Stripe's events: checked by their HMAC signature, not by a login
 }
 
 
@@ -72,8 +73,10 @@ ACCESS = {
     "/staff/editions": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
     "/staff/editions/new": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
     "/staff/applications": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
+    "/staff/stalls": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
     "/festival": {ANON: 200, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
     "/review": {ANON: 302, APPLICANT: 403, STAFF: 403, MENTOR: 403, REVIEWER: 200},
+    "/payments/": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
 }
 
 ROLE_TRAITS = {APPLICANT: {}, STAFF: {"staff": True}, MENTOR: {"mentor": True}, REVIEWER: {"reviewer": True}}
@@ -108,7 +111,34 @@ OBJECT_ACCESS = {
     "/staff/calls/{c}/ranking": [302, 403, 403, 200, 403, 403, 403],
     "/staff/calls/{c}/reviewers": [302, 403, 403, 200, 403, 403, 403],
     "/staff/editions/{e}": [302, 403, 403, 200, 403, 403, 403],
+    "/stalls/bookings/{b}/cancel": [302, 200, 404, 404, 404, 404, 404],
+    "/staff/stalls/bookings/{b}": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/stalls/applications/{a}/assign": [302, 403, 403, 404, 403, 403, 403],  # 404: not accepted
+    "/staff/editions/{e}/stalls/unbooked": [302, 403, 403, 200, 403, 403, 403],
+    "/applications/{a}/stalls": [302, 200, 404, 403, 403, 403, 403],
+    "/applications/{a}/stalls/{s}": [302, 200, 404, 403, 403, 403, 403],
+    "/applications/{a}/booking": [302, 200, 404, 403, 403, 403, 403],
+    "/applications/{a}/booking/pay/1": [302, 302, 404, 403, 403, 403, 403],  # no such payment: back to the booking
+    "/stalls/bookings/{b}/receipt": [302, 200, 404, 200, 404, 404, 404],
+    "/staff/editions/{e}/stalls": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/editions/{e}/stalls/layout": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/editions/{e}/stalls/settings": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/editions/{e}/stalls/new": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/editions/{e}/stalls/import": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/editions/{e}/stalls/export.csv": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/editions/{e}/stalls/copy": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/editions/{e}/zones/new": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/zones/{z}/edit": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/stalls/{s}/edit": [302, 403, 403, 200, 403, 403, 403],
 }
+
+
+def _booking_of(application) -> object:
+    """A live hold of a stall of the application's edition, by its applicant."""
+    from tests.stalls.factories import BookingFactory, StallFactory, ZoneFactory
+
+    stall = StallFactory(zone=ZoneFactory(edition=application.call.edition))
+    return BookingFactory(stall=stall, application=application)
 
 
 @pytest.mark.parametrize("role", OBJECT_ROLES)
@@ -117,7 +147,9 @@ def test_role_object_page_table(client, login, user_factory, role):
 
     assignment = AssignmentFactory()
     application = assignment.application
-    ids = {"a": application.id, "r": assignment.id, "c": application.call_id, "e": application.call.edition_id}
+    booking = _booking_of(application)
+    ids = {"a": application.id, "r": assignment.id, "c": application.call_id, "e": application.call.edition_id,
+           "b": booking.id, "s": booking.stall_id, "z": booking.stall.zone_id}
     users = {OWNER: application.applicant, OTHER_APPLICANT: user_factory(), STAFF: user_factory(staff=True),
              MENTOR: user_factory(mentor=True), ASSIGNED: assignment.reviewer,
              OTHER_REVIEWER: user_factory(reviewer=True)}
@@ -168,6 +200,23 @@ WRITE_ACCESS = {
     ("festival.move_criterion", "POST"): STAFF_ONLY,
     ("staff.invitations", "POST"): STAFF_ONLY,
     ("staff.revoke_invitation", "POST"): STAFF_ONLY,
+    ("stalls.cancel", "POST"): [ok, 404, 404, 404, 404, 404],
+    ("stalls.desk_waive", "POST"): STAFF_ONLY,
+    ("stalls.desk_move", "POST"): STAFF_ONLY,
+    ("stalls.desk_mark_paid", "POST"): STAFF_ONLY,
+    ("stalls.desk_cancel", "POST"): STAFF_ONLY,
+    ("stalls.desk_assign", "POST"): STAFF_ONLY,
+    ("stalls.hold", "POST"): [ok, 404, 403, 403, 403, 403],
+    ("stalls.pay", "POST"): [ok, 404, 403, 403, 403, 403],
+    ("stalls.staff_settings", "POST"): STAFF_ONLY,
+    ("stalls.new_zone", "POST"): STAFF_ONLY,
+    ("stalls.edit_zone", "POST"): STAFF_ONLY,
+    ("stalls.new_stall", "POST"): STAFF_ONLY,
+    ("stalls.edit_stall", "POST"): STAFF_ONLY,
+    ("stalls.block_stall", "POST"): STAFF_ONLY,
+    ("stalls.unblock_stall", "POST"): STAFF_ONLY,
+    ("stalls.import_stalls", "POST"): STAFF_ONLY,
+    ("stalls.copy_layout", "POST"): STAFF_ONLY,
 }
 
 
@@ -189,9 +238,11 @@ def _world(user_factory) -> tuple[dict, dict]:
                             storage_key="planted-test-key", content_type="image/jpeg", size_bytes=1, sha256="0" * 64)
     db.session.add(photo)
     db.session.commit()
+    booking = _booking_of(application)
     ids = {"application_id": application.id, "step": 1, "call_id": call.id, "edition_id": call.edition_id,
            "question_id": call.questions[0].id, "criterion_id": call.criteria[0].id, "assignment_id": assignment.id,
-           "file_id": photo.id, "invitation_id": InvitationFactory().id, "message_id": 1, "token": "sample"}
+           "file_id": photo.id, "invitation_id": InvitationFactory().id, "message_id": 1, "token": "sample",
+           "booking_id": booking.id, "stall_id": booking.stall_id, "zone_id": booking.stall.zone_id}
     users = {OWNER: application.applicant, OTHER_APPLICANT: user_factory(), STAFF: user_factory(staff=True),
              MENTOR: user_factory(mentor=True), ASSIGNED: assignment.reviewer,
              OTHER_REVIEWER: user_factory(reviewer=True)}

@@ -52,12 +52,13 @@ ERROR_TEXT = {
     404: (_l("Page not found"), _l("We could not find this page. It may have moved, or the link is wrong.")),
     405: (_l("Not allowed"), _l("This page cannot be used this way.")),
     413: (_l("File too large"), _l("What you sent is larger than we accept. Please send a smaller file.")),
+    503: (_l("Busy"), _l("The portal is busy. Please try again in a moment.")),
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Please wait a few minutes and try again.")),
     500: (_l("Something went wrong"), _l("An error occurred on our side. It has been logged; please try again later.")),
 }
 
 
-def _render_error(code: int, message: str | None = None):
+def render_error(code: int, message: str | None = None):
     title, text = ERROR_TEXT.get(code, ERROR_TEXT[500])
     return render_template("core/error.html", code=code, title=title, text=message or text), code
 
@@ -69,7 +70,7 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code not in ERROR_TEXT:
             return error
-        body, code = _render_error(error.code)
+        body, code = render_error(error.code)
         # Keep what the exception says in its headers (Retry-After of a 429, Allow of a 405).
         headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
         return body, code, headers
@@ -77,10 +78,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         text = _l("Your form expired or was sent from another page. Please reload the page and try again.")
-        return _render_error(400, str(text))
+        return render_error(400, str(text))
 
     @app.errorhandler(500)
     def server_error(error: Exception):
         db.session.rollback()
         app.logger.exception("unhandled error on %s", request.path)
-        return _render_error(500)
+        return render_error(500)

@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import Field, HiddenField, IntegerField, PasswordField, SelectField, SelectFieldBase, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 from wtforms.widgets import Select, html_params
 
 from app.core.converters import MAX_ID
@@ -24,6 +24,28 @@ from app.core.vocab import Vocabulary
 
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+# Filters and validators the domain forms share.
+# A date and time typed in a form (the datetime-local widget, or typed by hand with a space and with seconds).
+DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+
+
+def strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
+
+
+def lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def at_most(n: int) -> Length:
+    # An explicit message: WTForms' own plural message trips over this module's ngettext (KeyError 'max').
+    return Length(max=n, message=_l("Use at most %(max)d characters."))
 
 
 def without_controls(value: Any) -> Any:

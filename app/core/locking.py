@@ -26,8 +26,11 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, g, request
-from sqlalchemy import Engine, event, select
-from sqlalchemy.exc import IntegrityError
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Engine, event, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from app.core.errors import DomainError
 
 M = TypeVar("M")
 
@@ -36,8 +39,38 @@ _writing: contextvars.ContextVar[bool] = contextvars.ContextVar("writing", defau
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+BUSY_MESSAGE = _l("Someone else is changing this right now. Please try again in a moment.")
+
+
+class Busy(DomainError):
+    """Another request held the row longer than LOCK_TIMEOUT_S: nothing was written; the person tries again."""
+
+
 def _locks_on() -> bool:
     return bool(current_app.config.get("ROW_LOCKS", True))
+
+
+def is_lock_timeout(error: OperationalError) -> bool:
+    """PostgreSQL's lock_timeout (SQLSTATE 55P03) or a deadlock it broke (40P01: two requests took the same rows in
+    opposite orders, e.g. a withdrawal and a payment webhook), or SQLite's busy timeout ("database is locked").
+    Either way nothing was written and the same request, sent again, goes through."""
+    return (getattr(error.orig, "sqlstate", None) in ("55P03", "40P01")
+            or "database is locked" in str(error.orig))
+
+
+def _select_for_update(query: Any) -> Any:
+    """Run a locking query; waiting longer than LOCK_TIMEOUT_S for another request's lock raises Busy."""
+    from app.extensions import db
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        timeout_ms = int(float(current_app.config.get("LOCK_TIMEOUT_S", 3)) * 1000)
+        db.session.execute(text(f"SET LOCAL lock_timeout = {timeout_ms}"))
+    try:
+        return db.session.execute(query.with_for_update())
+    except OperationalError as error:
+        if is_lock_timeout(error):
+            raise Busy(BUSY_MESSAGE) from error
+        raise
 
 
 def lock(model: type[M], ident: Any) -> M | None:
@@ -46,7 +79,7 @@ def lock(model: type[M], ident: Any) -> M | None:
 
     query = select(model).where(model.id == ident).execution_options(populate_existing=True)  # type: ignore[attr-defined]
     if _locks_on():
-        query = query.with_for_update()
+        return _select_for_update(query).scalar()
     return db.session.scalar(query)
 
 
@@ -74,7 +107,7 @@ def lock_all(model: type[M], idents: Iterable[Any], *options: Any) -> list[M]:
              .order_by(model.id).options(*options)  # type: ignore[attr-defined]
              .execution_options(populate_existing=True))
     if _locks_on():
-        query = query.with_for_update()
+        return list(_select_for_update(query).scalars())
     return list(db.session.scalars(query))
 
 
@@ -102,6 +135,7 @@ def _sqlite_setup(engine: Engine, busy_timeout_ms: int) -> None:
         dbapi_connection.isolation_level = None  # the driver's own implicit BEGIN would come too late
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys = ON")  # RESTRICT and CASCADE hold on SQLite too (off by default there)
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
@@ -129,6 +163,19 @@ def init_write_transactions(app: Flask) -> None:
             raise error
         g.ran_again = True
         return app.make_response(app.view_functions[request.endpoint](**(request.view_args or {})))
+
+    @app.errorhandler(OperationalError)
+    def busy(error: OperationalError):
+        """A lock wait ran out outside a service that turns it into Busy (SQLite's write lock at BEGIN): 503 with
+        the same message, and Retry-After, never a hang."""
+        db.session.rollback()
+        if not is_lock_timeout(error):
+            raise error
+        _writing.set(False)  # the error page only reads (the signed-in user, the menu): no write lock for it
+        from app.core.errors import render_error
+
+        body, _code = render_error(503, str(BUSY_MESSAGE))
+        return body, 503, {"Retry-After": "1"}
 
     @app.before_request
     def mark_writing_request() -> None:

@@ -72,3 +72,22 @@ def home_panels_for(user: Any, only: Role | None = None) -> list[Markup]:
     wanted = [panel for panel in _home_panels.values() if _holds_any(user, panel.roles)
               and (only is None or only in panel.roles)]
     return [Markup(panel.render(user)) for panel in sorted(wanted, key=lambda panel: (panel.order, panel.key))]  # noqa: S704 (our own rendered templates)
+
+
+# What an applicant does next with an application, offered by the domains that take over after the festival's
+# decision (stalls: "choose your stall"). A provider takes (user, application) and returns (label, url) or None;
+# the festival's status page and home panel show what they return, without naming any other domain.
+NextStep = tuple[Any, str]
+NextStepProvider = Callable[[Any, Any], NextStep | None]
+_next_step_providers: dict[str, NextStepProvider] = {}
+
+
+def register_next_step(provider: NextStepProvider) -> None:
+    """Offer `provider`'s next step on the festival's pages (registering the same function again replaces it)."""
+    _next_step_providers[f"{provider.__module__}.{provider.__qualname__}"] = provider
+
+
+def next_steps_for(user: Any, application: Any) -> list[NextStep]:
+    """The next steps the registered providers offer for `application`, as (label, url) pairs."""
+    steps = (provider(user, application) for _key, provider in sorted(_next_step_providers.items()))
+    return [step for step in steps if step is not None]

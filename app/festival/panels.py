@@ -7,7 +7,7 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 
 from app.core.clock import now_utc
-from app.core.navigation import register_home_panel, register_nav_item
+from app.core.navigation import next_steps_for, register_home_panel, register_nav_item
 from app.core.permissions import Role
 
 register_nav_item([Role.APPLICANT], "accounts.applicant_home", _l("My applications"), order=10)
@@ -23,7 +23,7 @@ def applicant_panel(user) -> str:
     return render_template(
         "festival/panels/applicant.html", applications=drafts.applications_of(user),
         open_calls=drafts.open_calls(now_utc(), user=user),
-        STEP_TITLES=drafts.STEP_TITLES,
+        STEP_TITLES=drafts.STEP_TITLES, next_steps=lambda application: next_steps_for(user, application),
     )
 
 

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import flask_babel
 import pytest
-from sqlalchemy import event
 
 from app.core.errors import NotAllowed
 from app.core.i18n import PageI18n
@@ -16,7 +15,7 @@ from app.festival.services.listing import ApplicationFilters, list_applications
 from app.festival.vocab import District, Subsector
 from tests.core.test_html import assert_valid
 from tests.factories import ApplicationFactory, CallFactory, EditionFactory, UserFactory
-from tests.helpers import submit, text
+from tests.helpers import count_statements, submit, text
 
 URL = "/staff/applications"
 NOW = datetime(2027, 6, 1, 4, 0, tzinfo=UTC)
@@ -135,20 +134,6 @@ def test_pages_of_fifty_keep_the_filters(client, staff):
     assert len(references(text(client.get(next_link)))) == 3
 
 
-def count_statements(client, url: str, queries_only: bool = False) -> int:
-    """SQL statements run while serving `url` (`queries_only`: without SQLite's explicit BEGIN)."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    assert response.status_code == 200
-    return len([s for s in statements if not (queries_only and s.startswith("BEGIN"))])
 
 
 def test_the_number_of_sql_statements_does_not_grow_with_the_rows(client, staff):
@@ -157,8 +142,8 @@ def test_the_number_of_sql_statements_does_not_grow_with_the_rows(client, staff)
         sent(small, minutes=n, score_mean=3.0, review_count=2)
     for n in range(50):
         sent(big, minutes=n, score_mean=3.0, review_count=2, status=S.UNDER_REVIEW if n % 2 else S.SUBMITTED)
-    five = count_statements(client, f"{URL}?call={small.id}")
-    fifty = count_statements(client, f"{URL}?call={big.id}")
+    five, _ = count_statements(client, f"{URL}?call={small.id}")
+    fifty, _ = count_statements(client, f"{URL}?call={big.id}")
     assert len(references(text(client.get(f"{URL}?call={big.id}")))) == 50
     assert five == fifty
 
@@ -169,7 +154,7 @@ def test_the_list_runs_six_statements(client, staff):
     call = CallFactory()
     sent(call, status=S.WAITLISTED)
     sent(call, minutes=1)
-    assert count_statements(client, f"{URL}?call={call.id}", queries_only=True) == 6
+    assert count_statements(client, f"{URL}?call={call.id}", queries_only=True)[0] == 6
 
 
 def count_babel_lookups(client, url: str, monkeypatch) -> int:

@@ -12,9 +12,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
-from app.core.forms import Form, vocabulary_choices
+from app.core.forms import DATETIME_LOCAL_FORMATS, Form, at_most, lower, strip, upper, vocabulary_choices
 from app.festival.models import EditionStatus
 from app.festival.models.call import QuestionKind
 from app.festival.vocab import CallKind
@@ -22,37 +22,23 @@ from app.festival.vocab import CallKind
 REQUIRED = _l("This field is required.")
 
 
-def _at_most(n: int) -> Length:
-    # An explicit message: WTForms' own plural message trips over app.core.forms' ngettext (KeyError 'max').
-    return Length(max=n, message=_l("Use at most %(max)d characters."))
-
-WINDOW_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 
 
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
 
-
-def _upper(value: object) -> object:
-    return value.upper() if isinstance(value, str) else value
-
-
-def _lower(value: object) -> object:
-    return value.lower() if isinstance(value, str) else value
 
 
 def _text(label: str, max_length: int, required: bool = False, **kwargs) -> StringField:
     validators = [InputRequired(REQUIRED)] if required else [Optional()]
-    return StringField(label, validators=[*validators, _at_most(max_length)], filters=[_strip], **kwargs)
+    return StringField(label, validators=[*validators, at_most(max_length)], filters=[strip], **kwargs)
 
 
 def _area(label: str, max_length: int, **kwargs) -> TextAreaField:
-    return TextAreaField(label, validators=[Optional(), _at_most(max_length)], filters=[_strip], **kwargs)
+    return TextAreaField(label, validators=[Optional(), at_most(max_length)], filters=[strip], **kwargs)
 
 
 def _window(label: str) -> DateTimeLocalField:
     return DateTimeLocalField(
-        label, validators=[InputRequired(REQUIRED)], format=WINDOW_FORMATS, tz=ZoneInfo("Asia/Makassar"),
+        label, validators=[InputRequired(REQUIRED)], format=DATETIME_LOCAL_FORMATS, tz=ZoneInfo("Asia/Makassar"),
         invalid_value_message=_l("Enter a date and a time, such as 2027-03-01 08:00."),
         description=_l("Denpasar time (WITA, UTC+8)."),
     )
@@ -66,12 +52,12 @@ def _day(label: str) -> DateField:
 class EditionForm(Form):
     name = _text(_l("Name"), 120, required=True, description=_l("For example: D'Youth Festival 2027."))
     slug = StringField(
-        _l("Web address"), validators=[Optional(), _at_most(60)], filters=[_strip, _lower],
+        _l("Web address"), validators=[Optional(), at_most(60)], filters=[strip, lower],
         description=_l("Lower-case letters, digits and hyphens, such as dyf-2027. Left empty, it is made from the "
                        "name."),
     )
     code = StringField(
-        _l("Reference code"), validators=[InputRequired(REQUIRED), _at_most(10)], filters=[_strip, _upper],
+        _l("Reference code"), validators=[InputRequired(REQUIRED), at_most(10)], filters=[strip, upper],
         description=_l("2 to 10 capital letters or digits; reference numbers start with it (DYF27-00001). It "
                        "cannot change once an application has a reference number."),
     )
@@ -110,7 +96,7 @@ class CallForm(Form):
 
 class QuestionForm(Form):
     key = StringField(
-        _l("Key"), validators=[InputRequired(REQUIRED), _at_most(40)], filters=[_strip, _lower],
+        _l("Key"), validators=[InputRequired(REQUIRED), at_most(40)], filters=[strip, lower],
         description=_l("A short name for exports and for the answers, such as price_range: lower-case letters, "
                        "digits and underscores. Unique within the call."),
     )

@@ -15,6 +15,7 @@ from flask_login import current_user
 from app.core.clock import now_utc
 from app.core.db import get_or_404
 from app.core.errors import DomainError, show_on_form
+from app.core.navigation import next_steps_for
 from app.core.permissions import Role, public, role_required
 from app.core.routing import load
 from app.extensions import db
@@ -255,7 +256,8 @@ def application(application_id: int):
     application = _viewable_application(application_id)
     return _render("status.html", application=application, upcoming=UPCOMING.get(application.status),
                    can_withdraw=drafts.can_withdraw(application, current_user),
-                   is_owner=application.applicant_id == current_user.id)
+                   is_owner=application.applicant_id == current_user.id,
+                   next_steps=next_steps_for(current_user, application))
 
 
 @bp.get("/applications/<int:application_id>/summary")

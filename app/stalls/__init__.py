@@ -1,0 +1,1 @@
+"""Stall bookings: the festival ground of an edition (zones, stalls, a map), holds while paying, bookings."""

@@ -1,0 +1,1 @@
+"""The stalls services, one module per job (layout, holds, staff actions, map)."""
