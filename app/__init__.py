@@ -68,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import home  # noqa: F401  (adds the home pages to the accounts blueprint)
     from app.accounts.routes import bp as accounts_bp
+    from app.cohorts.routes import bp as cohorts_bp
     from app.core.converters import register_converters
     from app.core.routes import bp as core_bp
     from app.festival.routes import bp as festival_bp
@@ -77,7 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.stalls.routes import bp as stalls_bp
 
     register_converters(app)  # before the rules are added: `<int:…>` ids fit the id columns
-    for blueprint in (core_bp, site_bp, accounts_bp, staff_bp, festival_bp, stalls_bp, payments_bp):
+    for blueprint in (core_bp, site_bp, accounts_bp, staff_bp, festival_bp, stalls_bp, payments_bp, cohorts_bp):
         app.register_blueprint(blueprint)
 
 

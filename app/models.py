@@ -1,6 +1,7 @@
 """Imports every model so that the metadata (and Alembic) sees them all."""
 
 from app.accounts.models import Invitation, User
+from app.cohorts.models import CalendarFeed, Cohort, CohortParticipant, CohortSession
 from app.core.mail import OutboxMessage
 from app.festival.models import (
     Application,
@@ -21,4 +22,5 @@ __all__ = [
     "OutboxMessage", "ReviewAssignment", "ReviewScore", "RubricCriterion", "User",
     "Payment", "PaymentEvent", "Refund", "StripeEvent",
     "Booking", "BookingEvent", "BookingPayment", "Stall", "StallSettings", "Zone",
+    "CalendarFeed", "Cohort", "CohortParticipant", "CohortSession",
 ]

@@ -23,6 +23,7 @@ PUBLIC_ENDPOINTS = {
     "accounts.accept_invitation",
     "festival.calls",
     "payments.stripe_webhook",  # Stripe's events: checked by their HMAC signature, not by a login
+    "cohorts.feed",  # a calendar program fetches it without a login: the private token in the URL is the secret
 }
 
 
@@ -77,6 +78,9 @@ ACCESS = {
     "/festival": {ANON: 200, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
     "/review": {ANON: 302, APPLICANT: 403, STAFF: 403, MENTOR: 403, REVIEWER: 200},
     "/payments/": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
+    "/cohorts": {ANON: 302, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
+    "/staff/cohorts": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
+    "/staff/cohorts/new": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
 }
 
 ROLE_TRAITS = {APPLICANT: {}, STAFF: {"staff": True}, MENTOR: {"mentor": True}, REVIEWER: {"reviewer": True}}
@@ -130,6 +134,14 @@ OBJECT_ACCESS = {
     "/staff/editions/{e}/zones/new": [302, 403, 403, 200, 403, 403, 403],
     "/staff/zones/{z}/edit": [302, 403, 403, 200, 403, 403, 403],
     "/staff/stalls/{s}/edit": [302, 403, 403, 200, 403, 403, 403],
+    # The owner is a participant of cohort {k}; everyone else is in no cohort (404: a cohort's existence is private).
+    "/cohorts/{k}": [302, 200, 404, 404, 404, 404, 404],
+    "/cohorts/sessions/{cs}.ics": [302, 200, 404, 404, 404, 404, 404],
+    "/staff/cohorts/{k}": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/cohorts/{k}/edit": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/cohorts/{k}/admit": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/cohorts/{k}/sessions/new": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/cohorts/sessions/{cs}/edit": [302, 403, 403, 200, 403, 403, 403],
 }
 
 
@@ -141,6 +153,14 @@ def _booking_of(application) -> object:
     return BookingFactory(stall=stall, application=application)
 
 
+def _cohort_of(application) -> tuple:
+    """A cohort with the application's applicant admitted, and one session of it."""
+    from tests.cohorts.factories import ParticipantFactory, SessionFactory
+
+    participant = ParticipantFactory(application=application)
+    return participant, SessionFactory(cohort=participant.cohort)
+
+
 @pytest.mark.parametrize("role", OBJECT_ROLES)
 def test_role_object_page_table(client, login, user_factory, role):
     from tests.factories import AssignmentFactory
@@ -148,8 +168,10 @@ def test_role_object_page_table(client, login, user_factory, role):
     assignment = AssignmentFactory()
     application = assignment.application
     booking = _booking_of(application)
+    participant, session = _cohort_of(application)
     ids = {"a": application.id, "r": assignment.id, "c": application.call_id, "e": application.call.edition_id,
-           "b": booking.id, "s": booking.stall_id, "z": booking.stall.zone_id}
+           "b": booking.id, "s": booking.stall_id, "z": booking.stall.zone_id, "k": participant.cohort_id,
+           "cs": session.id}
     users = {OWNER: application.applicant, OTHER_APPLICANT: user_factory(), STAFF: user_factory(staff=True),
              MENTOR: user_factory(mentor=True), ASSIGNED: assignment.reviewer,
              OTHER_REVIEWER: user_factory(reviewer=True)}
@@ -217,6 +239,13 @@ WRITE_ACCESS = {
     ("stalls.unblock_stall", "POST"): STAFF_ONLY,
     ("stalls.import_stalls", "POST"): STAFF_ONLY,
     ("stalls.copy_layout", "POST"): STAFF_ONLY,
+    ("cohorts.reset_calendar", "POST"): ANY_USER,
+    ("cohorts.new_cohort", "POST"): STAFF_ONLY,
+    ("cohorts.edit_cohort", "POST"): STAFF_ONLY,
+    ("cohorts.admit", "POST"): STAFF_ONLY,
+    ("cohorts.withdraw_participant", "POST"): STAFF_ONLY,
+    ("cohorts.new_session", "POST"): STAFF_ONLY,
+    ("cohorts.edit_session", "POST"): STAFF_ONLY,
 }
 
 
@@ -239,10 +268,12 @@ def _world(user_factory) -> tuple[dict, dict]:
     db.session.add(photo)
     db.session.commit()
     booking = _booking_of(application)
+    participant, session = _cohort_of(application)
     ids = {"application_id": application.id, "step": 1, "call_id": call.id, "edition_id": call.edition_id,
            "question_id": call.questions[0].id, "criterion_id": call.criteria[0].id, "assignment_id": assignment.id,
            "file_id": photo.id, "invitation_id": InvitationFactory().id, "message_id": 1, "token": "sample",
-           "booking_id": booking.id, "stall_id": booking.stall_id, "zone_id": booking.stall.zone_id}
+           "booking_id": booking.id, "stall_id": booking.stall_id, "zone_id": booking.stall.zone_id,
+           "cohort_id": participant.cohort_id, "participant_id": participant.id, "session_id": session.id}
     users = {OWNER: application.applicant, OTHER_APPLICANT: user_factory(), STAFF: user_factory(staff=True),
              MENTOR: user_factory(mentor=True), ASSIGNED: assignment.reviewer,
              OTHER_REVIEWER: user_factory(reviewer=True)}

@@ -64,3 +64,28 @@ def test_sqlite_write_lock_held_elsewhere_answers_503_with_retry_after(tmp_path:
         message = str(BUSY_MESSAGE)
     assert message in response.get_data(as_text=True)  # in the visitor's language (Indonesian by default)
     assert waited < 5
+
+
+@pytest.mark.postgres
+def test_a_deadlock_postgresql_breaks_ends_in_busy_too(app: Flask, monkeypatch: pytest.MonkeyPatch):
+    """Two requests taking the same rows in opposite orders (a withdrawal locks the application then the payment, a
+    webhook the payment then the application): PostgreSQL aborts one of them; that one is told to try again."""
+    import threading
+
+    first, second = UserFactory(), UserFactory()
+    monkeypatch.setitem(app.config, "LOCK_TIMEOUT_S", 10)  # longer than the deadlock check: the deadlock decides
+    with db.engine.connect() as other:
+        other.execute(text("SELECT id FROM user_account WHERE id = :id FOR UPDATE"), {"id": second.id})
+        assert lock(User, first.id) is not None
+        # This session looks for deadlocks first, so PostgreSQL aborts this side (deterministic for the test).
+        db.session.execute(text("SET LOCAL deadlock_timeout = '100ms'"))
+        waiting = threading.Thread(target=lambda: other.execute(
+            text("SELECT id FROM user_account WHERE id = :id FOR UPDATE"), {"id": first.id}))
+        waiting.start()
+        time.sleep(0.3)  # the other connection now waits for `first`, which this session holds
+        with pytest.raises(Busy):
+            lock(User, second.id)
+        db.session.rollback()  # frees `first`: the other connection gets it
+        waiting.join(timeout=5)
+        assert not waiting.is_alive()
+        other.rollback()

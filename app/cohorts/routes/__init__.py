@@ -1,0 +1,10 @@
+"""The cohorts blueprint; each module adds the pages of one job."""
+
+from flask import Blueprint
+
+bp = Blueprint("cohorts", __name__, template_folder="../templates")
+
+from app.cohorts import panels  # noqa: E402, F401  (menu items and home panels)
+from app.cohorts.routes import calendar, mine, staff  # noqa: E402, F401  (they add routes to bp)
+from app.cohorts.services import reactions  # noqa: E402, F401  (subscribes to the festival's signal)
+
