@@ -72,6 +72,11 @@ def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
+def current_locale() -> str:
+    """The language of this request ("id" or "en"), for bilingual columns (`in_language`) and choices."""
+    return str(get_locale())
+
+
 def money(amount: int, currency: str = "IDR") -> str:
     """Whole rupiah, formatted for the viewer's locale (no decimals)."""
     return format_currency(amount, currency, format="¤ #,##0", currency_digits=False)
@@ -175,7 +180,7 @@ def register_template_helpers(app: Flask) -> None:
         format_datetime_in=format_datetime_in,
         money=money,
         format_phone=format_phone,
-        current_locale=lambda: str(get_locale()),
+        current_locale=current_locale,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         TimeZone=TimeZone,
     )

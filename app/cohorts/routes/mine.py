@@ -5,7 +5,6 @@ A cohort or session of a cohort the viewer is not admitted to answers 404, whoev
 """
 
 from flask import Response, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,12 +13,9 @@ from app.cohorts.routes import bp
 from app.cohorts.services import access, calendar, curriculum
 from app.cohorts.services.times import span, zones_for
 from app.core.forms import ConfirmForm
+from app.core.i18n import current_locale
 from app.core.mail import external_url
 from app.core.routing import act, load
-
-
-def _locale() -> str:
-    return str(get_locale())
 
 
 def ics_response(body: bytes, filename: str) -> Response:
@@ -43,14 +39,14 @@ def mine():
     feed = calendar.feed_of(current_user.id)
     feed_url = external_url("cohorts.feed", token=feed.token) if feed else None
     return render_template("cohorts/mine/list.html", cohorts=access.cohorts_of(current_user.id), feed_url=feed_url,
-                           locale=_locale(), confirm=ConfirmForm())
+                           locale=current_locale(), confirm=ConfirmForm())
 
 
 @bp.get("/cohorts/<int:cohort_id>")
 def cohort(cohort_id: int):
     cohort = load(Cohort, cohort_id, may=access.is_participant, denied=404)
     return render_template("cohorts/mine/cohort.html", cohort=cohort, sessions=curriculum.sessions_of(cohort.id),
-                           locale=_locale())
+                           locale=current_locale())
 
 
 @bp.get("/cohorts/sessions/<int:session_id>.ics")

@@ -7,7 +7,6 @@ Every page is staff-only; forms go through `attempt` (one service call, one comm
 from zoneinfo import ZoneInfo
 
 from flask import redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +15,7 @@ from app.cohorts.models import Cohort, CohortParticipant, CohortSession
 from app.cohorts.routes import bp
 from app.cohorts.services import admitting, cohorts, curriculum
 from app.core.forms import ConfirmForm
+from app.core.i18n import current_locale
 from app.core.permissions import staff_required
 from app.core.routing import act, attempt, load
 from app.festival.services.editions import list_editions
@@ -26,15 +26,11 @@ SESSION_TEXT = ("kind", "title_ind", "title_en", "facilitator", "facilitator_in_
                 "online_url", "language")
 
 
-def _locale() -> str:
-    return str(get_locale())
-
-
 @bp.get("/staff/cohorts")
 @staff_required
 def staff_list():
     return render_template("cohorts/staff/list.html", cohorts=cohorts.list_cohorts(), counts=cohorts.counts(),
-                           locale=_locale())
+                           locale=current_locale())
 
 
 def _cohort_form(cohort: Cohort | None):
@@ -46,11 +42,11 @@ def _cohort_form(cohort: Cohort | None):
         done = attempt(
             form, lambda: cohorts.create_cohort(current_user, **values) if cohort is None
             else cohorts.update_cohort(current_user, cohort, **values),
-            success=lambda saved: _("The cohort %(name)s has been saved.", name=saved.name(_locale())),
+            success=lambda saved: _("The cohort %(name)s has been saved.", name=saved.name(current_locale())),
             then=lambda saved: url_for("cohorts.staff_cohort", cohort_id=saved.id))
         if done:
             return done
-    return render_template("cohorts/staff/cohort_form.html", form=form, cohort=cohort, locale=_locale())
+    return render_template("cohorts/staff/cohort_form.html", form=form, cohort=cohort, locale=current_locale())
 
 
 @bp.route("/staff/cohorts/new", methods=["GET", "POST"])
@@ -72,7 +68,7 @@ def staff_cohort(cohort_id: int):
     people = admitting.participants(cohort)
     return render_template("cohorts/staff/cohort.html", cohort=cohort, people=people,
                            admitted=cohorts.admitted_count(cohort.id), sessions=curriculum.sessions_of(cohort.id),
-                           locale=_locale(), confirm=ConfirmForm())
+                           locale=current_locale(), confirm=ConfirmForm())
 
 
 @bp.route("/staff/cohorts/<int:cohort_id>/admit", methods=["GET", "POST"])
@@ -87,7 +83,7 @@ def admit(cohort_id: int):
                        then=url_for("cohorts.staff_cohort", cohort_id=cohort.id))
         if done:
             return done
-    return render_template("cohorts/staff/admit.html", cohort=cohort, form=form, locale=_locale(),
+    return render_template("cohorts/staff/admit.html", cohort=cohort, form=form, locale=current_locale(),
                            candidates=admitting.candidates(cohort), admitted=cohorts.admitted_count(cohort.id))
 
 
@@ -126,7 +122,7 @@ def _session_form(cohort: Cohort, session: CohortSession | None):
         if done:
             return done
     return render_template("cohorts/staff/session_form.html", form=form, cohort=cohort, session=session,
-                           locale=_locale())
+                           locale=current_locale())
 
 
 @bp.route("/staff/cohorts/<int:cohort_id>/sessions/new", methods=["GET", "POST"])

@@ -2,7 +2,6 @@
 accepted application that has none."""
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.accounts.models import User
 from app.core.clock import now_utc
 from app.core.forms import ConfirmForm
-from app.core.i18n import money
+from app.core.i18n import current_locale, money
 from app.core.permissions import staff_required
 from app.core.routing import act, attempt, load
 from app.extensions import db
@@ -26,10 +25,6 @@ from app.stalls.services import cancelling, holds, staff_actions
 from app.stalls.services.paying import payments_of
 
 
-def _locale() -> str:
-    return str(get_locale())
-
-
 def _booking_or_404(booking_id: int) -> Booking:
     return load(Booking, booking_id)
 
@@ -40,7 +35,7 @@ def _render_booking(booking: Booking, **forms: object):
     db.session.refresh(booking)
     live = booking.is_live(moment)
     move_form = forms.get("move_form") or MoveForm()
-    move_form.stall_id.choices = stall_choices(staff_actions.free_stalls(booking.edition_id, moment), _locale())
+    move_form.stall_id.choices = stall_choices(staff_actions.free_stalls(booking.edition_id, moment), current_locale())
     cancel_form = forms.get("cancel_form")
     if cancel_form is None:
         cancel_form = StaffCancelForm(percent=cancelling.policy_percent(booking, moment))
@@ -57,7 +52,7 @@ def _render_booking(booking: Booking, **forms: object):
     return render_template(
         "stalls/desk/booking.html", booking=booking, stall=stall, application=application, live=live,
         holder=people.get(booking.holder_id), people=people, history=history, payments=payments,
-        quote=cancelling.quote(booking, moment=moment), locale=_locale(),
+        quote=cancelling.quote(booking, moment=moment), locale=current_locale(),
         receipts="payments.receipt" in current_app.view_functions,
         booking_receipt="stalls.receipt" in current_app.view_functions,
         overview="stalls.staff_overview" in current_app.view_functions,
@@ -94,7 +89,7 @@ def desk_waive(booking_id: int):
 def desk_move(booking_id: int):
     booking = _booking_or_404(booking_id)
     form = MoveForm()
-    form.stall_id.choices = stall_choices(staff_actions.free_stalls(booking.edition_id), _locale())
+    form.stall_id.choices = stall_choices(staff_actions.free_stalls(booking.edition_id), current_locale())
     if form.validate_on_submit():
         done = attempt(form, lambda: staff_actions.move(current_user, booking, form.stall_id.data),
                        success=lambda moved: _("The booking is moved to stall %(code)s. The applicant has been "
@@ -151,7 +146,7 @@ def desk_assign(application_id: int):
     application = _accepted_stall_application(application_id)
     edition_id = application.call.edition_id
     form = AssignForm()
-    form.stall_id.choices = stall_choices(staff_actions.free_stalls(edition_id), _locale())
+    form.stall_id.choices = stall_choices(staff_actions.free_stalls(edition_id), current_locale())
     if form.validate_on_submit():
         done = attempt(form, lambda: staff_actions.assign(current_user, application.id, form.stall_id.data,
                                                           waive_fee=form.waive_fee.data),
@@ -162,7 +157,7 @@ def desk_assign(application_id: int):
             return done
     current = holds.live_booking_of(application.id)
     return render_template("stalls/desk/assign.html", application=application, form=form, current=current,
-                           locale=_locale(), rules=holds.settings_of(edition_id))
+                           locale=current_locale(), rules=holds.settings_of(edition_id))
 
 
 @bp.get("/staff/editions/<int:edition_id>/stalls/unbooked")

@@ -2,13 +2,13 @@
 edition's layout. Staff-only; one service call and one commit per request (Post/Redirect/Get)."""
 
 from flask import Response, flash, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.clock import now_utc
 from app.core.errors import DomainError, show_on_form
 from app.core.forms import ConfirmForm
+from app.core.i18n import current_locale
 from app.core.permissions import staff_required
 from app.core.routing import act, attempt, load
 from app.extensions import db
@@ -18,10 +18,6 @@ from app.stalls.models import Stall, Zone
 from app.stalls.routes import bp
 from app.stalls.services import layout, layout_csv
 from app.stalls.services.overview import overview
-
-
-def _locale() -> str:
-    return str(get_locale())
 
 
 def _back(edition_id: int) -> str:
@@ -62,7 +58,7 @@ def edit_zone(zone_id: int):
 def _stall_page(edition: Edition, stall: Stall | None, block_form: BlockForm | None = None):
     # Shown again after a failed block: the stall's own values, not that form's POST.
     form = StallForm(obj=stall) if block_form is None else StallForm(formdata=None, obj=stall)
-    form.set_zones(layout.zones_of(edition.id), _locale())
+    form.set_zones(layout.zones_of(edition.id), current_locale())
     if block_form is None and form.validate_on_submit():
         values = {name: getattr(form, name).data for name in layout.STALL_FIELDS}
         done = attempt(form, lambda: layout.create_stall(current_user, edition, **values) if stall is None

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.clock import now_utc
+from app.core.i18n import current_locale
 from app.core.permissions import staff_required
 from app.core.routing import attempt, load, url_for_each
 from app.festival.models import Edition
@@ -34,10 +35,6 @@ def watts(value: int) -> str:
     return f"{format_decimal(value, locale=get_locale())} W"
 
 
-def _locale() -> str:
-    return str(get_locale())
-
-
 @bp.get("/staff/stalls")
 @staff_required
 def staff_editions():
@@ -51,7 +48,7 @@ def staff_overview(edition_id: int):
     edition = load(Edition, edition_id)
     zones = layout.zones_of(edition.id)
     form = OverviewFilterForm(formdata=request.args)
-    form.set_zones(zones, _locale())
+    form.set_zones(zones, current_locale())
     form.validate()
     zone_id = form.zone.data if not form.zone.errors and form.zone.data else None
     state = StallState(form.state.data) if not form.state.errors and form.state.data else None
