@@ -72,13 +72,15 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.converters import register_converters
     from app.core.routes import bp as core_bp
     from app.festival.routes import bp as festival_bp
+    from app.mentoring.routes import bp as mentoring_bp
     from app.payments.routes import bp as payments_bp
     from app.site.routes import bp as site_bp
     from app.staff.routes import bp as staff_bp
     from app.stalls.routes import bp as stalls_bp
 
     register_converters(app)  # before the rules are added: `<int:…>` ids fit the id columns
-    for blueprint in (core_bp, site_bp, accounts_bp, staff_bp, festival_bp, stalls_bp, payments_bp, cohorts_bp):
+    for blueprint in (core_bp, site_bp, accounts_bp, staff_bp, festival_bp, stalls_bp, payments_bp, cohorts_bp,
+                      mentoring_bp):
         app.register_blueprint(blueprint)
 
 
@@ -103,3 +105,8 @@ def _register_plumbing(app: Flask) -> None:
 
     register_payments_cli(app)
     register_stalls_cli(app)
+    from app.cohorts.cli import register_cohorts_cli
+    from app.mentoring.cli import register_mentoring_cli
+
+    register_cohorts_cli(app)
+    register_mentoring_cli(app)

@@ -84,9 +84,12 @@ def seed_demo() -> list[tuple[str, set[Role]]]:
         logins.append((email, roles))
     db.session.flush()
     _seed_applications()
+    from app.cohorts.demo import seed_demo_incubator
     from app.stalls.demo import seed_demo_ground
 
-    seed_demo_ground(db.session.scalar(select(User).where(User.email == "staff@demo.dyouth.id")))
+    staff = db.session.scalar(select(User).where(User.email == "staff@demo.dyouth.id"))
+    seed_demo_ground(staff)
+    seed_demo_incubator(staff)
     db.session.commit()
     return logins
 
@@ -137,7 +140,8 @@ def _seed_applications() -> None:
 def seed_demo_command() -> None:
     """Load demo data: an open festival edition with three calls and a stall ground of 36 stalls open for
     booking, one staff user, two Darwin mentors, five applicants (three applications submitted — Made's stall
-    application accepted —, one draft), two reviewers."""
+    application accepted —, one draft), two reviewers, and an incubator cohort with a Darwin partner (sessions,
+    milestones, mentor profiles, one active mentor pair with a meeting and one pair waiting for its mentor)."""
     logins = seed_demo()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, roles in logins:

@@ -1,8 +1,20 @@
 """Imports every model so that the metadata (and Alembic) sees them all."""
 
 from app.accounts.models import Invitation, User
-from app.cohorts.models import CalendarFeed, Cohort, CohortParticipant, CohortSession
+from app.cohorts.models import (
+    Attendance,
+    CalendarFeed,
+    Certificate,
+    Cohort,
+    CohortInvitation,
+    CohortParticipant,
+    CohortSession,
+    Milestone,
+    ProgressReport,
+    ReportComment,
+)
 from app.core.mail import OutboxMessage
+from app.core.reminders import SentReminder
 from app.festival.models import (
     Application,
     ApplicationEvent,
@@ -14,6 +26,16 @@ from app.festival.models import (
     ReviewScore,
     RubricCriterion,
 )
+from app.mentoring.models import (
+    CohortMentor,
+    MatchRun,
+    Meeting,
+    MentorProfile,
+    Mentorship,
+    PairRule,
+    ParticipantNeeds,
+    ProposedPair,
+)
 from app.payments.models import Payment, PaymentEvent, Refund, StripeEvent
 from app.stalls.models import Booking, BookingEvent, BookingPayment, Stall, StallSettings, Zone
 
@@ -22,5 +44,8 @@ __all__ = [
     "OutboxMessage", "ReviewAssignment", "ReviewScore", "RubricCriterion", "User",
     "Payment", "PaymentEvent", "Refund", "StripeEvent",
     "Booking", "BookingEvent", "BookingPayment", "Stall", "StallSettings", "Zone",
-    "CalendarFeed", "Cohort", "CohortParticipant", "CohortSession",
+    "Attendance", "CalendarFeed", "Certificate", "Cohort", "CohortInvitation", "CohortParticipant", "CohortSession",
+    "Milestone", "ProgressReport", "ReportComment", "SentReminder",
+    "CohortMentor", "MatchRun", "Meeting", "MentorProfile", "Mentorship", "PairRule", "ParticipantNeeds",
+    "ProposedPair",
 ]

@@ -22,7 +22,7 @@ from app.core.permissions import Role  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.festival.models import Application, Call  # noqa: E402
 from app.festival.models.application import ApplicationStatus  # noqa: E402
-from bench import matching, stalls_holds, throughput, uploads_peak  # noqa: E402
+from bench import matching, mentoring_home, stalls_holds, throughput, uploads_peak  # noqa: E402
 from bench.generate import generate, generate_unreviewed_call  # noqa: E402
 from config import TestingConfig  # noqa: E402
 from tests.helpers import csrf_token  # noqa: E402
@@ -181,6 +181,8 @@ def main() -> None:
     # Peak memory of a server taking five large photos at once (its own schema, after the rest is done).
     results.update(uploads_peak.measure(url if url.startswith("postgresql") else None))
     results.update(matching.measure())  # the mentor matcher: no database (bench/matching.py)
+    # The mentor's home page with 8 mentees (its own schema: a fresh SQLite file, or PostgreSQL's tables recreated).
+    results.update(mentoring_home.measure(url if url.startswith("postgresql") else None))
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(json.dumps(results, indent=2, sort_keys=True))
 

@@ -24,6 +24,8 @@ PUBLIC_ENDPOINTS = {
     "festival.calls",
     "payments.stripe_webhook",  # Stripe's events: checked by their HMAC signature, not by a login
     "cohorts.feed",  # a calendar program fetches it without a login: the private token in the URL is the secret
+    "cohorts.verify",  # the public check of a certificate's code: shows no personal data, rate limited per address
+    "cohorts.verify_code",  # the same check as a shareable address (the QR code on the certificate points here)
 }
 
 
@@ -81,6 +83,12 @@ ACCESS = {
     "/cohorts": {ANON: 302, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
     "/staff/cohorts": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
     "/staff/cohorts/new": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
+    "/certificates": {ANON: 302, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
+    "/verify": {ANON: 200, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
+    "/mentoring": {ANON: 302, APPLICANT: 403, STAFF: 403, MENTOR: 200, REVIEWER: 403},
+    "/mentoring/my-mentor": {ANON: 302, APPLICANT: 200, STAFF: 403, MENTOR: 403, REVIEWER: 403},
+    "/mentoring/profile": {ANON: 302, APPLICANT: 403, STAFF: 403, MENTOR: 200, REVIEWER: 403},
+    "/staff/mentors": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
 }
 
 ROLE_TRAITS = {APPLICANT: {}, STAFF: {"staff": True}, MENTOR: {"mentor": True}, REVIEWER: {"reviewer": True}}
@@ -142,6 +150,30 @@ OBJECT_ACCESS = {
     "/staff/cohorts/{k}/admit": [302, 403, 403, 200, 403, 403, 403],
     "/staff/cohorts/{k}/sessions/new": [302, 403, 403, 200, 403, 403, 403],
     "/staff/cohorts/sessions/{cs}/edit": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/cohorts/sessions/{cs}/attendance": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/cohorts/{k}/milestones/new": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/cohorts/milestones/{m}/edit": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/cohorts/{k}/reports": [302, 403, 403, 200, 403, 403, 403],
+    # The owner's report {rp} on milestone {m}: the owner, their pair's mentor (not the MENTOR column) and staff.
+    "/cohorts/milestones/{m}/report": [302, 200, 404, 404, 404, 404, 404],
+    "/cohorts/reports/{rp}": [302, 200, 404, 200, 404, 404, 404],
+    "/cohorts/reports/{rp}/file": [302, 404, 404, 404, 404, 404, 404],  # no file: see test_progress_access
+    "/staff/cohorts/{k}/completion": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/cohorts/{k}/invitations": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/certificates/{ct}/revoke": [302, 403, 403, 200, 403, 403, 403],
+    # The owner holds certificate {ct}: only they and staff download it; anyone else is told it does not exist.
+    "/certificates/{ct}/certificate.pdf": [302, 200, 404, 200, 404, 404, 404],
+    # The owner's pair {p} has a mentor of its own (not the MENTOR column): only that mentor opens the mentee page.
+    "/mentoring/mentees/{p}": [302, 403, 403, 403, 404, 403, 403],
+    "/mentoring/pairs/{p}/meetings/new": [302, 200, 404, 404, 404, 404, 404],
+    "/staff/cohorts/{k}/mentoring": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/mentoring/pairs/{p}/end": [302, 403, 403, 200, 403, 403, 403],
+    # Matching: the needs page is the participant's own; the pair {p} is offered to a mentor of its own.
+    "/mentoring/needs/{k}": [302, 200, 404, 404, 404, 404, 404],
+    "/mentoring/pairs/{p}/decline": [302, 403, 403, 403, 404, 403, 403],
+    "/staff/cohorts/{k}/matching": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/cohorts/{k}/matching/runs/1": [302, 403, 403, 404, 403, 403, 403],  # 404: no run yet
+    "/staff/mentors/{u}/profile": [302, 403, 403, 200, 403, 403, 403],
 }
 
 
@@ -161,6 +193,28 @@ def _cohort_of(application) -> tuple:
     return participant, SessionFactory(cohort=participant.cohort)
 
 
+def _cohort_ids(participant) -> dict:
+    """What cohorts and mentoring add to a URL: the participant's certificate, their pair with a mentor of its own
+    (not the MENTOR column's user), a meeting of it, the mentor serving the cohort and a forbid rule."""
+    from app.mentoring.models import PairRule, RuleKind
+    from tests.cohorts.completion_factories import CertificateFactory
+    from tests.cohorts.factories import MilestoneFactory
+    from tests.cohorts.progress_factories import ReportFactory
+    from tests.mentoring.factories import CohortMentorFactory, MeetingFactory, MentorshipFactory
+
+    pair = MentorshipFactory(participant=participant, accepted=True)
+    link = CohortMentorFactory(cohort=participant.cohort, mentor=pair.mentor)
+    rule = PairRule(cohort_id=participant.cohort_id, participant_id=participant.id, mentor_id=pair.mentor_id,
+                    kind=RuleKind.FORBID)
+    db.session.add(rule)
+    db.session.commit()
+    report = ReportFactory(participant=participant, milestone=MilestoneFactory(cohort=participant.cohort))
+    return {"milestone_id": report.milestone_id, "report_id": report.id,
+            "certificate_id": CertificateFactory(participant=participant).id, "mentorship_id": pair.id,
+            "meeting_id": MeetingFactory(mentorship=pair).id, "user_id": pair.mentor_id, "link_id": link.id,
+            "rule_id": rule.id, "number": 1}
+
+
 @pytest.mark.parametrize("role", OBJECT_ROLES)
 def test_role_object_page_table(client, login, user_factory, role):
     from tests.factories import AssignmentFactory
@@ -172,6 +226,9 @@ def test_role_object_page_table(client, login, user_factory, role):
     ids = {"a": application.id, "r": assignment.id, "c": application.call_id, "e": application.call.edition_id,
            "b": booking.id, "s": booking.stall_id, "z": booking.stall.zone_id, "k": participant.cohort_id,
            "cs": session.id}
+    more = _cohort_ids(participant)
+    ids.update(ct=more["certificate_id"], p=more["mentorship_id"], u=more["user_id"], m=more["milestone_id"],
+               rp=more["report_id"])
     users = {OWNER: application.applicant, OTHER_APPLICANT: user_factory(), STAFF: user_factory(staff=True),
              MENTOR: user_factory(mentor=True), ASSIGNED: assignment.reviewer,
              OTHER_REVIEWER: user_factory(reviewer=True)}
@@ -246,6 +303,34 @@ WRITE_ACCESS = {
     ("cohorts.withdraw_participant", "POST"): STAFF_ONLY,
     ("cohorts.new_session", "POST"): STAFF_ONLY,
     ("cohorts.edit_session", "POST"): STAFF_ONLY,
+    ("cohorts.confirm_all", "POST"): STAFF_ONLY,
+    ("cohorts.confirm_one", "POST"): STAFF_ONLY,
+    ("cohorts.revoke_certificate", "POST"): STAFF_ONLY,
+    ("cohorts.staff_invitations", "POST"): STAFF_ONLY,
+    ("cohorts.revoke_invitation", "POST"): STAFF_ONLY,
+    ("cohorts.invitation", "POST"): [404, 404, 404, 404, 404, 404],  # the sample token is nobody's invitation
+    ("mentoring.new_meeting", "POST"): [ok, 404, 404, 404, 404, 404],  # either side of the pair; else 404
+    ("mentoring.rate_meeting", "POST"): [ok, 404, 404, 404, 404, 404],  # only the pair's participant
+    ("mentoring.reset_calendar", "POST"): [403, 403, 403, ok, 403, 403],
+    ("mentoring.end_pair", "POST"): STAFF_ONLY,
+    ("cohorts.mark_attendance", "POST"): STAFF_ONLY,
+    ("cohorts.new_milestone", "POST"): STAFF_ONLY,
+    ("cohorts.edit_milestone", "POST"): STAFF_ONLY,
+    ("cohorts.delete_milestone", "POST"): STAFF_ONLY,
+    ("cohorts.submit_report", "POST"): [ok, 404, 404, 404, 404, 404],  # only the cohort's participant; else 404
+    ("cohorts.report", "POST"): [ok, 404, ok, 404, 404, 404],  # a comment: the author, their mentor, staff
+    ("cohorts.decide_report", "POST"): STAFF_ONLY,
+    ("mentoring.profile", "POST"): [403, 403, 403, ok, 403, 403],
+    ("mentoring.staff_profile", "POST"): STAFF_ONLY,
+    ("mentoring.needs", "POST"): [ok, 404, 404, 404, 404, 404],  # only the cohort's participant themself
+    ("mentoring.add_cohort_mentor", "POST"): STAFF_ONLY,
+    ("mentoring.remove_cohort_mentor", "POST"): STAFF_ONLY,
+    ("mentoring.add_rule", "POST"): STAFF_ONLY,
+    ("mentoring.remove_rule", "POST"): STAFF_ONLY,
+    ("mentoring.start_run", "POST"): STAFF_ONLY,
+    ("mentoring.publish_run", "POST"): STAFF_ONLY,
+    ("mentoring.accept_pair", "POST"): [403, 403, 403, 404, 403, 403],  # the pair's own mentor only; else 404
+    ("mentoring.decline_pair", "POST"): [403, 403, 403, 404, 403, 403],
 }
 
 
@@ -273,7 +358,8 @@ def _world(user_factory) -> tuple[dict, dict]:
            "question_id": call.questions[0].id, "criterion_id": call.criteria[0].id, "assignment_id": assignment.id,
            "file_id": photo.id, "invitation_id": InvitationFactory().id, "message_id": 1, "token": "sample",
            "booking_id": booking.id, "stall_id": booking.stall_id, "zone_id": booking.stall.zone_id,
-           "cohort_id": participant.cohort_id, "participant_id": participant.id, "session_id": session.id}
+           "cohort_id": participant.cohort_id, "participant_id": participant.id, "session_id": session.id,
+           **_cohort_ids(participant)}
     users = {OWNER: application.applicant, OTHER_APPLICANT: user_factory(), STAFF: user_factory(staff=True),
              MENTOR: user_factory(mentor=True), ASSIGNED: assignment.reviewer,
              OTHER_REVIEWER: user_factory(reviewer=True)}

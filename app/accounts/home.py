@@ -6,7 +6,7 @@ from flask import render_template
 from flask_login import current_user
 
 from app.accounts.routes import bp
-from app.core.navigation import home_panels_for, nav_items_for, register_home_panel
+from app.core.navigation import home_panels_for, nav_items_for
 from app.core.permissions import Role, role_required
 
 
@@ -41,11 +41,3 @@ def mentor_home():
 @role_required(Role.REVIEWER)
 def reviewer_home():
     return _home_of(Role.REVIEWER)
-
-
-def _mentor_panel(user) -> str:
-    return render_template("accounts/home_mentor.html", mentees=[])  # cohorts will list the mentees
-
-
-# Mentoring has no package of its own yet; accounts keeps the mentor's panel until it does.
-register_home_panel([Role.MENTOR], _mentor_panel, order=30)

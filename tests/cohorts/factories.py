@@ -10,7 +10,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import factory
 
-from app.cohorts.models import Cohort, CohortMode, CohortParticipant, CohortSession, SessionKind
+from app.cohorts.models import (
+    Attendance,
+    AttendanceStatus,
+    Cohort,
+    CohortMode,
+    CohortParticipant,
+    CohortSession,
+    Milestone,
+    SessionKind,
+)
 from app.festival.models.application import ApplicationStatus
 from tests.factories import ApplicationFactory, BaseFactory, CallFactory, EditionFactory, UserFactory
 
@@ -72,3 +81,31 @@ class SessionFactory(BaseFactory):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
     place = "Gedung Dharma Negara Alaya, Denpasar"
     online_url = ""
+
+
+class MilestoneFactory(BaseFactory):
+    class Meta:
+        model = Milestone
+
+    class Params:
+        cohort = factory.SubFactory(CohortFactory)
+
+    cohort_id = factory.LazyAttribute(lambda o: o.cohort.id)
+    title_ind = factory.Sequence(lambda n: f"Kanvas model bisnis {n}")
+    title_en = factory.Sequence(lambda n: f"Business model canvas {n}")
+    description = "Isi kanvas model bisnis satu halaman."
+    due_on = date(2027, 9, 30)
+    required = True
+
+
+class AttendanceFactory(BaseFactory):
+    class Meta:
+        model = Attendance
+
+    class Params:
+        session = factory.SubFactory(SessionFactory)
+        participant = factory.SubFactory(ParticipantFactory)
+
+    session_id = factory.LazyAttribute(lambda o: o.session.id)
+    participant_id = factory.LazyAttribute(lambda o: o.participant.id)
+    status = AttendanceStatus.PRESENT

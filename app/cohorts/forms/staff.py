@@ -19,6 +19,7 @@ from app.core.forms import DATETIME_LOCAL_FORMATS, Form, at_most, choices, recor
 from app.core.i18n import TimeZone
 
 REQUIRED = _l("This field is required.")
+DEFAULT_MIN_ATTENDANCE = 75
 
 
 def chosen_id(value: object) -> int | None:
@@ -54,6 +55,14 @@ class CohortForm(Form):
             min=1, max=10000, message=_l("Enter a whole number from %(min)d to %(max)d."))],
         description=_l("How many participants can be admitted."), render_kw={"inputmode": "numeric", "min": 1})
     mode = SelectField(_l("Mode"), choices=vocabulary_choices(CohortMode), default=CohortMode.IN_PERSON.value)
+    # Left empty, the cohort keeps its rule (75 % for a new one): forms posted before this field existed still save.
+    min_attendance_percent = IntegerField(
+        _l("Minimum attendance (%)"), default=DEFAULT_MIN_ATTENDANCE,
+        validators=[Optional(), NumberRange(min=0, max=100,
+                                            message=_l("Enter a whole number from %(min)d to %(max)d."))],
+        description=_l("To complete the cohort, a participant attends at least this share of the sessions held and "
+                       "has every required milestone accepted."),
+        render_kw={"inputmode": "numeric", "min": 0, "max": 100})
     description = TextAreaField(_l("Description"), validators=[Optional(), at_most(5000)], filters=[strip])
 
     def set_editions(self, editions: list) -> None:

@@ -1,5 +1,6 @@
 """A participant's pages: their cohorts, a cohort's sessions in their own time zone (Denpasar and Darwin side by side
-for cross-border sessions), a session as an `.ics` file, and their private calendar address.
+for cross-border sessions) and its milestones with their reports, a session as an `.ics` file, and their private
+calendar address.
 
 A cohort or session of a cohort the viewer is not admitted to answers 404, whoever asks (its existence is private).
 """
@@ -10,7 +11,7 @@ from flask_login import current_user
 
 from app.cohorts.models import Cohort, CohortSession
 from app.cohorts.routes import bp
-from app.cohorts.services import access, calendar, curriculum
+from app.cohorts.services import access, calendar, curriculum, reports
 from app.cohorts.services.times import span, zones_for
 from app.core.forms import ConfirmForm
 from app.core.i18n import current_locale
@@ -46,7 +47,7 @@ def mine():
 def cohort(cohort_id: int):
     cohort = load(Cohort, cohort_id, may=access.is_participant, denied=404)
     return render_template("cohorts/mine/cohort.html", cohort=cohort, sessions=curriculum.sessions_of(cohort.id),
-                           locale=current_locale())
+                           progress=reports.progress_of(cohort.id, current_user.id), locale=current_locale())
 
 
 @bp.get("/cohorts/sessions/<int:session_id>.ics")

@@ -10,7 +10,7 @@ from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.cohorts.forms.staff import AdmitForm, CohortForm, SessionForm
+from app.cohorts.forms.staff import DEFAULT_MIN_ATTENDANCE, AdmitForm, CohortForm, SessionForm
 from app.cohorts.models import Cohort, CohortParticipant, CohortSession
 from app.cohorts.routes import bp
 from app.cohorts.services import admitting, cohorts, curriculum
@@ -21,7 +21,7 @@ from app.core.routing import act, attempt, load
 from app.festival.services.editions import list_editions
 
 COHORT_FIELDS = ("name_ind", "name_en", "partner", "starts_on", "ends_on", "capacity", "mode", "description",
-                 "edition_id")
+                 "edition_id", "min_attendance_percent")
 SESSION_TEXT = ("kind", "title_ind", "title_en", "facilitator", "facilitator_in_darwin", "zone", "place",
                 "online_url", "language")
 
@@ -39,6 +39,8 @@ def _cohort_form(cohort: Cohort | None):
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in COHORT_FIELDS}
         values.update({name: values[name] or "" for name in ("name_en", "partner", "description")})
+        if values["min_attendance_percent"] is None:  # left empty: the rule stays as it is
+            values["min_attendance_percent"] = cohort.min_attendance_percent if cohort else DEFAULT_MIN_ATTENDANCE
         done = attempt(
             form, lambda: cohorts.create_cohort(current_user, **values) if cohort is None
             else cohorts.update_cohort(current_user, cohort, **values),

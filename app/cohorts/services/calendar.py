@@ -1,9 +1,10 @@
 """Private calendar feeds and `.ics` files of cohort sessions, built with the `icalendar` library.
 
-A user's feed lives at `/calendar/<token>.ics`: the token (random, 256 bits) is the only secret. Resetting it
-replaces the token in the user's one row, so the old address answers 404 at once. Times are written in UTC (`Z`);
-calendar programs show them in their own zone. A session's UID stays the same for its life, so a changed session
-updates the event a calendar already holds.
+A user's feed lives at `/calendar/<token>.ics`: the token (random, 256 bits) is the only secret. It lists the
+sessions of the cohorts the user is admitted to and of those they serve as a mentor (`access.sessions_for`).
+Resetting it replaces the token in the user's one row, so the old address answers 404 at once. Times are written in
+UTC (`Z`); calendar programs show them in their own zone. A session's UID stays the same for its life, so a changed
+session updates the event a calendar already holds.
 """
 
 import re

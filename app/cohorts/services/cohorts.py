@@ -33,21 +33,27 @@ def counts() -> dict[int, tuple[int, int]]:
     return {cohort_id: (admitted, flagged) for cohort_id, admitted, flagged in rows}
 
 
-def _check(edition_id: int | None, starts_on: date, ends_on: date, capacity: int) -> None:
+def _check(edition_id: int | None, starts_on: date, ends_on: date, capacity: int,
+           min_attendance_percent: int) -> None:
     if edition_id is not None and db.session.get(Edition, edition_id) is None:
         raise DomainError(_l("Choose an edition from the list."), field="edition_id")
     if ends_on < starts_on:
         raise DomainError(_l("The last day cannot be before the first day."), field="ends_on")
     if capacity < 1:
         raise DomainError(_l("Enter a whole number of at least 1."), field="capacity")
+    if not 0 <= min_attendance_percent <= 100:
+        raise DomainError(_l("Enter a whole number from %(min)d to %(max)d.", min=0, max=100),
+                          field="min_attendance_percent")
 
 
 def create_cohort(actor, *, name_ind: str, name_en: str, partner: str, starts_on: date, ends_on: date,
-                  capacity: int, mode: CohortMode, description: str, edition_id: int | None) -> Cohort:
+                  capacity: int, mode: CohortMode, description: str, edition_id: int | None,
+                  min_attendance_percent: int = 75) -> Cohort:
     require_staff(actor, NOT_STAFF)
-    _check(edition_id, starts_on, ends_on, capacity)
+    _check(edition_id, starts_on, ends_on, capacity, min_attendance_percent)
     cohort = Cohort(name_ind=name_ind, name_en=name_en, partner=partner, starts_on=starts_on, ends_on=ends_on,
-                    capacity=capacity, mode=CohortMode(mode), description=description, edition_id=edition_id)
+                    capacity=capacity, mode=CohortMode(mode), description=description, edition_id=edition_id,
+                    min_attendance_percent=min_attendance_percent)
     db.session.add(cohort)
     db.session.flush()
     return cohort
@@ -55,11 +61,13 @@ def create_cohort(actor, *, name_ind: str, name_en: str, partner: str, starts_on
 
 def update_cohort(actor, cohort: Cohort, *, name_ind: str, name_en: str, partner: str, starts_on: date,
                   ends_on: date, capacity: int, mode: CohortMode, description: str,
-                  edition_id: int | None) -> Cohort:
+                  edition_id: int | None, min_attendance_percent: int | None = None) -> Cohort:
     """Save the cohort; the capacity never goes below the people admitted (decided under the cohort's lock, so an
     admission running at the same time is counted)."""
     require_staff(actor, NOT_STAFF)
-    _check(edition_id, starts_on, ends_on, capacity)
+    if min_attendance_percent is None:
+        min_attendance_percent = cohort.min_attendance_percent
+    _check(edition_id, starts_on, ends_on, capacity, min_attendance_percent)
     cohort = relock(cohort)
     admitted = admitted_count(cohort.id)
     if capacity < admitted:
@@ -67,7 +75,7 @@ def update_cohort(actor, cohort: Cohort, *, name_ind: str, name_en: str, partner
                           field="capacity")
     for name, value in dict(name_ind=name_ind, name_en=name_en, partner=partner, starts_on=starts_on,
                             ends_on=ends_on, capacity=capacity, mode=CohortMode(mode), description=description,
-                            edition_id=edition_id).items():
+                            edition_id=edition_id, min_attendance_percent=min_attendance_percent).items():
         setattr(cohort, name, value)
     db.session.flush()
     return cohort

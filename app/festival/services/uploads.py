@@ -1,49 +1,35 @@
-"""Uploaded files: the type is read from the content (never the name), photos are re-encoded so that no EXIF (GPS)
-data survives, and everything is stored outside the web root under a random name.
+"""An application's uploaded files: product photos and PDF answers. The checks and the storage are the shared ones of
+`app.core.uploads` (type read from the content, photos re-encoded without EXIF, random names outside the web root).
 
 `add_photo` and `add_pdf` validate completely before they touch the disk or the session, so a refused file leaves the
 draft as it was. A file removed from the session is deleted from the disk by the route, after its commit.
 """
 
 import hashlib
-import io
-import secrets
-import threading
-import warnings
-from pathlib import Path
 
-from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.accounts.models import User
-from app.core.errors import DomainError, NotAllowed
+from app.core.errors import NotAllowed
 from app.core.locking import relock
+from app.core.uploads import (  # noqa: F401  (routes and tests use remove_stored and UploadRefused through here)
+    PHOTO_MAX_BYTES,
+    UploadRefused,
+    check_pdf,
+    check_size,
+    clean_photo,
+    read,
+    remove_stored,
+    safe_name,
+    store,
+)
 from app.extensions import db
 from app.festival.models import Application, ApplicationFile
 from app.festival.models.application import FileKind
 from app.festival.models.call import QuestionKind
 from app.festival.services.access import can_edit_application
 
-MB = 1024 * 1024
 MAX_PHOTOS = 5
-PHOTO_MAX_BYTES = 5 * MB
-PDF_MAX_BYTES = 10 * MB
-# A decompression bomb is a small file that decodes to a huge picture (a 155 KB PNG of 6300 × 6300 pixels takes
-# some 300 MB to decode and re-encode). The size is read from the header, before decoding: a picture is decoded at
-# most this big (config UPLOAD_MAX_PIXELS; a 12-megapixel phone photo fits). A bigger JPEG (a phone's 48- or
-# 108-megapixel mode) is decoded at 1/2, 1/4 or 1/8 of its size (Pillow's draft mode); other formats are refused.
-PHOTO_MAX_PIXELS = 16_000_000
-JPEG_SCALES = (1, 2, 4, 8)
-# Decoding and re-encoding is what takes memory (up to some 60 MB a picture): a server process decodes at most two
-# pictures at a time, and further uploads wait their turn, however many threads serve requests.
-_DECODING = threading.BoundedSemaphore(2)
-PHOTO_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
-PDF_MAGIC = b"%PDF-"
-
-
-class UploadRefused(DomainError):
-    pass
 
 
 def _lock(application: Application) -> None:
@@ -59,129 +45,15 @@ def _check_editable(application: Application, actor: User) -> None:
         raise NotAllowed(_l("This application can no longer be changed."))
 
 
-def _check_size(data: bytes, limit: int, field: str) -> None:
-    if not data:
-        raise UploadRefused(_l("The file is empty."), field=field)
-    if len(data) > limit:
-        raise UploadRefused(
-            _l("The file is %(size)s MB; the limit is %(limit)d MB.", size=f"{len(data) / MB:.1f}", limit=limit // MB),
-            field=field,
-        )
-
-
-def max_pixels() -> int:
-    return current_app.config.get("UPLOAD_MAX_PIXELS", PHOTO_MAX_PIXELS) if has_app_context() else PHOTO_MAX_PIXELS
-
-
-def _decode_scale(image_format: str, width: int, height: int, limit: int) -> int | None:
-    """1 to decode the picture whole; 2, 4 or 8 for a JPEG decoded at that fraction of its size so that it has at
-    most `limit` pixels; None when it cannot be decoded that small."""
-    scales = JPEG_SCALES if image_format == "JPEG" else (1,)
-    return next((s for s in scales if -(-width // s) * -(-height // s) <= limit), None)
-
-
-def _too_large(width: int, height: int, field: str) -> UploadRefused:
-    return UploadRefused(_l("This picture is too large (%(width)d × %(height)d pixels); please send a smaller one.",
-                            width=width, height=height), field=field)
-
-
-def clean_photo(data: bytes, field: str = "photos") -> tuple[bytes, str, str]:
-    """Decode a JPEG/PNG/WebP picture and encode it again without metadata; return (bytes, content type, suffix).
-
-    The EXIF orientation is applied to the pixels first, so the picture still stands the right way up.
-    """
-    with _DECODING:
-        return _clean_photo(data, field, max_pixels())
-
-
-def _clean_photo(data: bytes, field: str, limit: int) -> tuple[bytes, str, str]:
-    refused = UploadRefused(_l("This file is not a JPEG, PNG or WebP picture, or it is damaged."), field=field)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:  # reads the header only
-                if image.format not in PHOTO_FORMATS:
-                    raise refused
-                width, height = image.size
-                scale = _decode_scale(image.format, width, height, limit)
-                if scale is None:
-                    raise _too_large(width, height, field)
-                if scale > 1:
-                    image.draft(image.mode, (width // scale, height // scale))  # decode at 1/scale, in the decoder
-                    if image.width * image.height > limit:
-                        raise _too_large(width, height, field)
-                image_format = image.format
-                image.load()
-                ImageOps.exif_transpose(image, in_place=True)  # no copy of the pixels when nothing turns
-                upright = image
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-            OSError, SyntaxError, ValueError) as error:
-        raise refused from error
-
-    content_type, suffix = PHOTO_FORMATS[image_format]
-    # Keep only what the pixels need (colour profile, PNG transparency); encoders fall back on `info` for the rest
-    # (a JPEG comment, for one), so it is emptied.
-    options: dict[str, object] = {key: upright.info[key] for key in ("icc_profile", "transparency")
-                                  if upright.info.get(key) is not None}
-    upright.info = {}
-    if image_format == "JPEG":
-        if upright.mode not in ("RGB", "L", "CMYK"):
-            upright = upright.convert("RGB")
-        options.update(quality=90, optimize=True)
-    elif image_format == "WEBP":
-        if upright.mode not in ("RGB", "RGBA"):
-            upright = upright.convert("RGBA" if "A" in upright.getbands() else "RGB")
-        options.update(quality=90)
-    elif upright.mode not in ("1", "L", "LA", "I", "P", "RGB", "RGBA"):
-        upright = upright.convert("RGBA")
-    if image_format != "PNG" or upright.mode not in ("1", "L", "P", "RGB"):
-        options.pop("transparency", None)
-    output = io.BytesIO()
-    upright.save(output, format=image_format, **options)  # no exif=, no pnginfo=: metadata is not written
-    return output.getvalue(), content_type, suffix
-
-
-def check_pdf(data: bytes, field: str) -> None:
-    _check_size(data, PDF_MAX_BYTES, field)
-    if not data.startswith(PDF_MAGIC):
-        raise UploadRefused(_l("This file is not a PDF document."), field=field)
-
-
-def _storage_path(storage_key: str) -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / storage_key[:2] / storage_key
-
-
-def _store(data: bytes, suffix: str) -> str:
-    """Write `data` under a new random name; return its storage key."""
-    storage_key = f"{secrets.token_hex(16)}.{suffix}"
-    path = _storage_path(storage_key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(path)
-    return storage_key
-
-
 def read_stored(file: ApplicationFile) -> bytes:
-    return _storage_path(file.storage_key).read_bytes()
-
-
-def remove_stored(storage_key: str) -> None:
-    """Delete a stored file from the disk (call it after the commit that removed its row)."""
-    _storage_path(storage_key).unlink(missing_ok=True)
-
-
-def _safe_name(name: str | None, suffix: str) -> str:
-    stem = Path((name or "").replace("\\", "/")).name.rsplit(".", 1)[0]
-    stem = "".join(ch for ch in stem if ch.isascii() and (ch.isalnum() or ch in " -_"))[:80].strip() or "file"
-    return f"{stem}.{suffix}"
+    return read(file.storage_key)
 
 
 def _add(application: Application, kind: FileKind, data: bytes, name: str | None, content_type: str, suffix: str,
          question_key: str | None = None) -> ApplicationFile:
     record = ApplicationFile(
-        kind=kind, question_key=question_key, original_name=_safe_name(name, suffix),
-        storage_key=_store(data, suffix), content_type=content_type, size_bytes=len(data),
+        kind=kind, question_key=question_key, original_name=safe_name(name, suffix),
+        storage_key=store(data, suffix), content_type=content_type, size_bytes=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
     application.files.append(record)
@@ -204,7 +76,7 @@ def add_photo(application: Application, data: bytes, name: str | None, actor: Us
     if len(photos_of(application)) >= MAX_PHOTOS:
         raise UploadRefused(_l("You can add at most %(count)d photos; remove one first.", count=MAX_PHOTOS),
                             field=field)
-    _check_size(data, PHOTO_MAX_BYTES, field)
+    check_size(data, PHOTO_MAX_BYTES, field)
     cleaned, content_type, suffix = clean_photo(data, field)
     return _add(application, FileKind.PHOTO, cleaned, name, content_type, suffix)
 

@@ -78,6 +78,7 @@ class Cohort(BilingualMixin, TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
         CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint("min_attendance_percent BETWEEN 0 AND 100", name="attendance_percent_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,6 +92,9 @@ class Cohort(BilingualMixin, TimestampMixin, db.Model):
     capacity: Mapped[int]
     mode: Mapped[CohortMode] = mapped_column(string_enum(CohortMode, 16), default=CohortMode.IN_PERSON)
     description: Mapped[str] = mapped_column(Text, default="")
+    # The completion rule: attendance at least this share of the sessions held, and every required milestone
+    # accepted (`services.completion`).
+    min_attendance_percent: Mapped[int] = mapped_column(default=75, server_default="75")
 
     participants: Mapped[list["CohortParticipant"]] = relationship(back_populates="cohort",
                                                                    order_by="CohortParticipant.id")
@@ -120,6 +124,8 @@ class CohortParticipant(db.Model):
     # Set when the linked application was withdrawn from the festival: the person stays until staff decide.
     flagged_at: Mapped[datetime | None]
     flagged_note: Mapped[str] = mapped_column(Text, default="")
+    # Set when staff confirm the participant met the cohort's completion rule (a certificate is issued with it).
+    completed_at: Mapped[datetime | None]
 
     cohort: Mapped[Cohort] = relationship(back_populates="participants")
     user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -1,0 +1,162 @@
+"""Uploaded files, whoever receives them (festival applications, progress reports): the type is read from the content
+(never the name), photos are re-encoded so that no EXIF (GPS) data survives, sizes are bounded, and everything is
+stored outside the web root under a random name.
+
+Callers validate completely (`check_size`, `clean_photo`, `check_pdf`) before they `store`; a file whose row is
+removed or replaced is deleted from the disk (`remove_stored`) after the commit.
+"""
+
+import io
+import secrets
+import threading
+import warnings
+from pathlib import Path
+
+from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from app.core.errors import DomainError
+
+MB = 1024 * 1024
+PHOTO_MAX_BYTES = 5 * MB
+PDF_MAX_BYTES = 10 * MB
+# A decompression bomb is a small file that decodes to a huge picture (a 155 KB PNG of 6300 × 6300 pixels takes
+# some 300 MB to decode and re-encode). The size is read from the header, before decoding: a picture is decoded at
+# most this big (config UPLOAD_MAX_PIXELS; a 12-megapixel phone photo fits). A bigger JPEG (a phone's 48- or
+# 108-megapixel mode) is decoded at 1/2, 1/4 or 1/8 of its size (Pillow's draft mode); other formats are refused.
+PHOTO_MAX_PIXELS = 16_000_000
+JPEG_SCALES = (1, 2, 4, 8)
+# Decoding and re-encoding is what takes memory (up to some 60 MB a picture): a server process decodes at most two
+# pictures at a time, and further uploads wait their turn, however many threads serve requests.
+_DECODING = threading.BoundedSemaphore(2)
+PHOTO_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
+PDF_MAGIC = b"%PDF-"
+
+
+class UploadRefused(DomainError):
+    pass
+
+
+def check_size(data: bytes, limit: int, field: str) -> None:
+    if not data:
+        raise UploadRefused(_l("The file is empty."), field=field)
+    if len(data) > limit:
+        raise UploadRefused(
+            _l("The file is %(size)s MB; the limit is %(limit)d MB.", size=f"{len(data) / MB:.1f}", limit=limit // MB),
+            field=field,
+        )
+
+
+def max_pixels() -> int:
+    return current_app.config.get("UPLOAD_MAX_PIXELS", PHOTO_MAX_PIXELS) if has_app_context() else PHOTO_MAX_PIXELS
+
+
+def _decode_scale(image_format: str, width: int, height: int, limit: int) -> int | None:
+    """1 to decode the picture whole; 2, 4 or 8 for a JPEG decoded at that fraction of its size so that it has at
+    most `limit` pixels; None when it cannot be decoded that small."""
+    scales = JPEG_SCALES if image_format == "JPEG" else (1,)
+    return next((s for s in scales if -(-width // s) * -(-height // s) <= limit), None)
+
+
+def _too_large(width: int, height: int, field: str) -> UploadRefused:
+    return UploadRefused(_l("This picture is too large (%(width)d × %(height)d pixels); please send a smaller one.",
+                            width=width, height=height), field=field)
+
+
+def is_photo(data: bytes) -> bool:
+    """Whether `data` starts like a JPEG, PNG or WebP picture (the content decides, not the name)."""
+    return data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
+def clean_photo(data: bytes, field: str = "photos") -> tuple[bytes, str, str]:
+    """Decode a JPEG/PNG/WebP picture and encode it again without metadata; return (bytes, content type, suffix).
+
+    The EXIF orientation is applied to the pixels first, so the picture still stands the right way up.
+    """
+    with _DECODING:
+        return _clean_photo(data, field, max_pixels())
+
+
+def _clean_photo(data: bytes, field: str, limit: int) -> tuple[bytes, str, str]:
+    refused = UploadRefused(_l("This file is not a JPEG, PNG or WebP picture, or it is damaged."), field=field)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:  # reads the header only
+                if image.format not in PHOTO_FORMATS:
+                    raise refused
+                width, height = image.size
+                scale = _decode_scale(image.format, width, height, limit)
+                if scale is None:
+                    raise _too_large(width, height, field)
+                if scale > 1:
+                    image.draft(image.mode, (width // scale, height // scale))  # decode at 1/scale, in the decoder
+                    if image.width * image.height > limit:
+                        raise _too_large(width, height, field)
+                image_format = image.format
+                image.load()
+                ImageOps.exif_transpose(image, in_place=True)  # no copy of the pixels when nothing turns
+                upright = image
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
+            OSError, SyntaxError, ValueError) as error:
+        raise refused from error
+
+    content_type, suffix = PHOTO_FORMATS[image_format]
+    # Keep only what the pixels need (colour profile, PNG transparency); encoders fall back on `info` for the rest
+    # (a JPEG comment, for one), so it is emptied.
+    options: dict[str, object] = {key: upright.info[key] for key in ("icc_profile", "transparency")
+                                  if upright.info.get(key) is not None}
+    upright.info = {}
+    if image_format == "JPEG":
+        if upright.mode not in ("RGB", "L", "CMYK"):
+            upright = upright.convert("RGB")
+        options.update(quality=90, optimize=True)
+    elif image_format == "WEBP":
+        if upright.mode not in ("RGB", "RGBA"):
+            upright = upright.convert("RGBA" if "A" in upright.getbands() else "RGB")
+        options.update(quality=90)
+    elif upright.mode not in ("1", "L", "LA", "I", "P", "RGB", "RGBA"):
+        upright = upright.convert("RGBA")
+    if image_format != "PNG" or upright.mode not in ("1", "L", "P", "RGB"):
+        options.pop("transparency", None)
+    output = io.BytesIO()
+    upright.save(output, format=image_format, **options)  # no exif=, no pnginfo=: metadata is not written
+    return output.getvalue(), content_type, suffix
+
+
+def check_pdf(data: bytes, field: str) -> None:
+    check_size(data, PDF_MAX_BYTES, field)
+    if not data.startswith(PDF_MAGIC):
+        raise UploadRefused(_l("This file is not a PDF document."), field=field)
+
+
+def _storage_path(storage_key: str) -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / storage_key[:2] / storage_key
+
+
+def store(data: bytes, suffix: str) -> str:
+    """Write `data` under a new random name; return its storage key."""
+    storage_key = f"{secrets.token_hex(16)}.{suffix}"
+    path = _storage_path(storage_key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(path)
+    return storage_key
+
+
+def read(storage_key: str) -> bytes:
+    return _storage_path(storage_key).read_bytes()
+
+
+def remove_stored(storage_key: str) -> None:
+    """Delete a stored file from the disk (call it after the commit that removed its row)."""
+    _storage_path(storage_key).unlink(missing_ok=True)
+
+
+def safe_name(name: str | None, suffix: str) -> str:
+    """The uploaded name reduced to ASCII letters, digits and " -_" (safe in a header), with our own suffix."""
+    stem = Path((name or "").replace("\\", "/")).name.rsplit(".", 1)[0]
+    stem = "".join(ch for ch in stem if ch.isascii() and (ch.isalnum() or ch in " -_"))[:80].strip() or "file"
+    return f"{stem}.{suffix}"
