@@ -120,6 +120,7 @@ class TestingConfig(Config):
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = ""
+    REDIS_URL = ""  # no page cache unless a test asks for one (tests/core/test_pagecache.py)
 
 
 class ProductionConfig(Config):

@@ -42,6 +42,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
+    from app.core.pagecache import init_page_cache
+
+    init_page_cache(app, db)
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

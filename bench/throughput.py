@@ -63,10 +63,25 @@ def gunicorn(target: str, env: dict[str, str] | None = None):
         process.wait(timeout=30)
 
 
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def redis_url() -> str:
+    """Redis as production has it (shared rate limits, the visitors' page cache), when one answers on loopback."""
+    import redis
+
+    try:
+        connection = redis.Redis.from_url(BENCH_REDIS_URL, socket_connect_timeout=0.5)
+        connection.flushdb()  # the benchmark's own database number: no stale pages or counts from a last run
+        return BENCH_REDIS_URL
+    except redis.RedisError:
+        return ""
+
+
 def portal_env(database_url: str, upload_folder: str) -> dict[str, str]:
-    """Production settings (DEBUG off, a real secret key) on the benchmark's database."""
+    """Production settings (DEBUG off, a real secret key, Redis when there is one) on the benchmark's database."""
     return {"APP_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "DATABASE_URL": database_url,
-            "UPLOAD_FOLDER": upload_folder, "MAIL_SERVER": "", "REDIS_URL": ""}
+            "UPLOAD_FOLDER": upload_folder, "MAIL_SERVER": "", "REDIS_URL": redis_url()}
 
 
 def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
@@ -173,7 +188,8 @@ def measure(database_url: str, upload_folder: str, staff_email: str, staff_passw
     results: dict[str, float] = {}
     with gunicorn("bench.hello:app") as port:
         results["bench.hello_rps"] = requests_per_second(port, "/", wrk=wrk)
-    with gunicorn("wsgi:app", portal_env(database_url, upload_folder)) as port:
+    portal = portal_env(database_url, upload_folder)
+    with gunicorn("wsgi:app", portal) as port:
         check_page(port, "/", contains="D'Youth")
         results["bench.landing_rps"] = requests_per_second(port, "/", wrk=wrk)
         cookie = log_in(port, staff_email, staff_password)
@@ -182,4 +198,5 @@ def measure(database_url: str, upload_folder: str, staff_email: str, staff_passw
         check_full_list(port, list_path, cookie)  # still logged in: the figure counts list pages, not redirects
     results["bench.staff_list_ratio"] = round(results["bench.staff_list_rps"] / results["bench.hello_rps"], 3)
     results["bench.landing_ratio"] = round(results["bench.landing_rps"] / results["bench.hello_rps"], 3)
+    results["bench.redis"] = 1 if portal["REDIS_URL"] else 0
     return results

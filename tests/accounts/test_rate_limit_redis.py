@@ -13,18 +13,9 @@ import redis
 from tests.factories import PASSWORD
 from tests.helpers import csrf_token, submit, text
 from tests.live import fire
+from tests.redis_server import REDIS_URL, needs_redis
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
-
-
-def redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
-    except redis.RedisError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(not redis_available(), reason="Redis is not running on 127.0.0.1:6379")
+pytestmark = needs_redis
 
 
 @pytest.fixture

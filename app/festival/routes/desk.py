@@ -13,7 +13,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.core.converters import requested_page
 from app.core.db import get_or_404
 from app.core.errors import DomainError, show_on_form
-from app.core.permissions import staff_required
+from app.core.pagecache import cached_page, watch_models
+from app.core.permissions import Role, staff_required
 from app.core.routing import act, url_for_each
 from app.core.security import safe_next_url
 from app.extensions import db
@@ -57,8 +58,13 @@ def _bulk_summary(outcome: decisions.BulkOutcome) -> str:
              details=details)
 
 
+# The list shows applications (their scores and reviews are kept on the application row), calls and editions.
+watch_models("applications", Application, Call, Edition)
+
+
 @bp.route("/staff/applications", methods=["GET", "POST"])
 @staff_required
+@cached_page("staff-list", topics=("applications",), for_role=Role.STAFF)
 def desk_list():
     filter_form = FilterForm(formdata=request.args)
     filter_form.set_places(_all_calls(), _locale())
