@@ -57,6 +57,7 @@ def test_sessions_of_the_served_cohort_show_in_darwin_time_and_both_zones_when_c
     assert "Wed 1 Sep 2027, 11:30–13:30" in pricing and "Darwin time" in pricing and "Denpasar time" not in pricing
     export = html[html.index("Export clinic"):]
     assert "Thu 2 Sep 2027, 10:00–12:00" in export and "Thu 2 Sep 2027, 11:30–13:30" in export
+    assert export.index("11:30–13:30") < export.index("10:00–12:00")  # the mentor's own (Darwin) time first
 
 
 def test_a_mentor_without_mentees_gets_a_next_step(client, login, user_factory):

@@ -24,5 +24,7 @@ def span(starts_at: datetime, ends_at: datetime, zone: str) -> str:
 
 
 def zones_for(session) -> list[TimeZone]:
-    """The zones a session is shown in: Denpasar and Darwin for a cross-border one, else the viewer's own."""
-    return list(BOTH) if session.cross_border else [TimeZone(select_timezone())]
+    """The zones a session is shown in: the viewer's own, then (for a cross-border session) the other of Denpasar and
+    Darwin — a mentor in Darwin reads Darwin time first."""
+    own = TimeZone(select_timezone())
+    return [own, *(zone for zone in BOTH if zone != own)] if session.cross_border else [own]
