@@ -26,6 +26,11 @@ PUBLIC_ENDPOINTS = {
     "cohorts.feed",  # a calendar program fetches it without a login: the private token in the URL is the secret
     "cohorts.verify",  # the public check of a certificate's code: shows no personal data, rate limited per address
     "cohorts.verify_code",  # the same check as a shareable address (the QR code on the certificate points here)
+    # "E-mail me a sign-in link": the same answer for every address, rate limited per address and per account.
+    "accounts.request_sign_in_link",
+    # The one-time link from that mail: its random token (stored hashed, 15 minutes, spent on use) is the secret.
+    "accounts.sign_in_with_link",
+    "festival.call_page",  # a call's page: read before applying, like the list of calls
 }
 
 
@@ -158,6 +163,7 @@ OBJECT_ACCESS = {
     "/cohorts/milestones/{m}/report": [302, 200, 404, 404, 404, 404, 404],
     "/cohorts/reports/{rp}": [302, 200, 404, 200, 404, 404, 404],
     "/cohorts/reports/{rp}/file": [302, 404, 404, 404, 404, 404, 404],  # no file: see test_progress_access
+    "/festival/calls/{c}": [200, 200, 200, 200, 200, 200, 200],
     "/staff/cohorts/{k}/completion": [302, 403, 403, 200, 403, 403, 403],
     "/staff/cohorts/{k}/invitations": [302, 403, 403, 200, 403, 403, 403],
     "/staff/certificates/{ct}/revoke": [302, 403, 403, 200, 403, 403, 403],
@@ -296,6 +302,10 @@ WRITE_ACCESS = {
     ("stalls.unblock_stall", "POST"): STAFF_ONLY,
     ("stalls.import_stalls", "POST"): STAFF_ONLY,
     ("stalls.copy_layout", "POST"): STAFF_ONLY,
+    ("accounts.resend_confirmation", "POST"): ANY_USER,
+    ("festival.desk_revise", "POST"): STAFF_ONLY,
+    ("festival.desk_clear_draft", "POST"): STAFF_ONLY,
+    ("festival.desk_release", "POST"): STAFF_ONLY,
     ("cohorts.reset_calendar", "POST"): ANY_USER,
     ("cohorts.new_cohort", "POST"): STAFF_ONLY,
     ("cohorts.edit_cohort", "POST"): STAFF_ONLY,

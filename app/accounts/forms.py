@@ -60,6 +60,7 @@ class RegistrationForm(Form):
     locale = SelectField(_l("Preferred language"), choices=choices(LANGUAGE_CHOICES), default="id")
     password = _new_password()
     password_confirm = _repeat_password()
+    next = HiddenField()
 
 
 class LoginForm(Form):
@@ -67,6 +68,13 @@ class LoginForm(Form):
     password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)],
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Remember me on this device"))
+    next = HiddenField()
+
+
+class SignInLinkForm(Form):
+    """Posted by the login form's "e-mail me a sign-in link" button (its password field is ignored)."""
+
+    email = _email_field()
     next = HiddenField()
 
 

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import TooManyRequests
 
-from app.accounts import services
+from app.accounts import services, sign_in_links
 from app.accounts.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
@@ -15,13 +15,15 @@ from app.accounts.forms import (
     ProfileForm,
     RegistrationForm,
     ResetPasswordForm,
+    SignInLinkForm,
 )
-from app.core.errors import DomainError, InvalidState, InvalidToken, show_on_form
+from app.core.clock import now_utc
+from app.core.errors import DomainError, InvalidToken, show_on_form
 from app.core.forms import ConfirmForm
-from app.core.i18n import LANGUAGE_COOKIE
+from app.core.i18n import LANGUAGE_COOKIE, current_locale
 from app.core.locking import writes_on_get
 from app.core.permissions import Role, anonymous_only, public
-from app.core.routing import attempt
+from app.core.routing import act, attempt
 from app.core.security import client_address, give_back, safe_next_url, seconds_until_free, spend_attempt
 from app.extensions import db
 
@@ -32,6 +34,9 @@ LIMITS = {
     "login": ("LOGIN_LIMIT_PER_IP", "LOGIN_LIMIT_PER_ACCOUNT"),
     "register": ("REGISTER_LIMIT_PER_IP", "REGISTER_LIMIT_PER_EMAIL"),
     "reset": ("RESET_LIMIT_PER_IP", "RESET_LIMIT_PER_EMAIL"),
+    # Counted apart from resets, with the same settings: a link to sign in costs a mailbox what a reset link costs.
+    "signin": ("RESET_LIMIT_PER_IP", "RESET_LIMIT_PER_EMAIL"),
+    "confirm": ("REGISTER_LIMIT_PER_IP", "REGISTER_LIMIT_PER_EMAIL"),
 }
 
 
@@ -52,6 +57,14 @@ def _give_back(counted: list[tuple[str, str]]) -> None:
         give_back(limits, key)
 
 
+def _sign_in(user, next_url: str | None):
+    """A fresh session for `user`, as the login form gives (remember nothing), then where they were going."""
+    if current_user.is_authenticated:
+        logout_user()  # someone else's session in this browser ends first
+    login_user(user, remember=False)
+    return redirect(safe_next_url(next_url) or url_for("accounts.home"))
+
+
 def _stay_logged_in() -> None:
     """After raising the session version, give this browser a new session (and remember-me cookie if it had one)."""
     remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
@@ -62,11 +75,17 @@ def _stay_logged_in() -> None:
 @anonymous_only
 def register():
     form = RegistrationForm()
+    if request.method == "GET":
+        form.next.data = safe_next_url(request.args.get("next")) or ""
+        form.locale.data = current_locale()  # the language they are reading now, unless they choose another
+    # Who may apply, said where the date of birth is asked (in the page's language and date format).
+    form.date_of_birth.description = " ".join(services.birth_date_notes(now_utc().date()))
     if form.validate_on_submit():
         _attempt("register", form.email.data)
         done = attempt(form, lambda: services.register(
             name=form.name.data, email=form.email.data, password=form.password.data,
             phone_e164=form.phone.data, date_of_birth=form.date_of_birth.data, locale=form.locale.data,
+            next_url=safe_next_url(form.next.data),
         ), then=url_for("accounts.check_inbox"))
         if done:
             return done
@@ -84,13 +103,64 @@ def check_inbox():
 @writes_on_get
 def confirm(token: str):
     try:
-        services.confirm_email(token)
+        user, first_opening = services.confirm_email(token)
     except InvalidToken as error:
         return render_template("accounts/token_invalid.html", message=error.message,
                                retry_url=url_for("accounts.login")), 400
     db.session.commit()
-    flash(_("Your e-mail address is confirmed. You can log in now."), "success")
-    return redirect(url_for("accounts.login"))
+    next_url = safe_next_url(request.args.get("next"))
+    if first_opening:
+        flash(_("Your e-mail address is confirmed. Welcome!"), "success")
+        return _sign_in(user, next_url)
+    if current_user.is_authenticated and current_user.id == user.id:
+        flash(_("Your e-mail address is already confirmed."), "info")
+        return redirect(next_url or url_for("accounts.home"))
+    flash(_("Your e-mail address is already confirmed. Log in to continue."), "info")
+    return redirect(url_for("accounts.login", next=next_url) if next_url else url_for("accounts.login"))
+
+
+@bp.post("/confirm/resend")
+@login_required
+def resend_confirmation():
+    """The "send the confirmation link again" button (home page, submit step)."""
+    if ConfirmForm().validate_on_submit():
+        _attempt("confirm", current_user.email)
+        if act(lambda: services.resend_confirmation(current_user)):
+            flash(_("We have sent a new confirmation link to %(email)s.", email=current_user.email), "success")
+    return redirect(safe_next_url(request.form.get("next")) or url_for("accounts.home"))
+
+
+@bp.post("/login/link")
+@public
+def request_sign_in_link():
+    """ "E-mail me a sign-in link": the login form's second button. The same answer whether the address has an
+    account or not."""
+    form = SignInLinkForm()
+    if form.validate_on_submit():
+        _attempt("signin", form.email.data)
+        sign_in_links.request_link(form.email.data, safe_next_url(form.next.data))
+        db.session.commit()
+        flash(_("If this address has an account, we have e-mailed it a sign-in link. It works once, for 15 "
+                "minutes."), "info")
+        next_url = safe_next_url(form.next.data)
+        return redirect(url_for("accounts.login", next=next_url) if next_url else url_for("accounts.login"))
+    login_form = LoginForm(formdata=None, email=form.email.data, next=form.next.data)
+    login_form.email.errors = list(form.email.errors)
+    return render_template("accounts/login.html", form=login_form), 422
+
+
+@bp.get("/sign-in/<token>")
+@public
+@writes_on_get
+def sign_in_with_link(token: str):
+    try:
+        user = sign_in_links.use_link(token)
+    except InvalidToken as error:
+        db.session.rollback()
+        return render_template("accounts/token_invalid.html", message=error.message,
+                               retry_url=url_for("accounts.login")), 400
+    db.session.commit()
+    return _sign_in(user, request.args.get("next"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -104,9 +174,7 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except DomainError as error:
-            if isinstance(error, InvalidState):  # the right password for an unconfirmed address: not a guess
-                _give_back(counted)
-            db.session.commit()  # a fresh confirmation link may have been queued
+            db.session.rollback()
             show_on_form(form, error)
         else:
             # The right password is not a guess: the limits count wrong passwords (someone logging in on three

@@ -1,6 +1,8 @@
 """Account rules. Functions take the acting user where there is one, flush, and never commit."""
 
 import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
@@ -11,13 +13,34 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.accounts.models import Invitation, User, UserRole
 from app.accounts.tokens import fingerprint, make_token, read_token
 from app.core.clock import now_utc
-from app.core.errors import Conflict, DomainError, InvalidState, InvalidToken, NotAllowed
+from app.core.errors import AlreadyDone, Conflict, DomainError, InvalidState, InvalidToken, NotAllowed
 from app.core.locking import lock, relock
 from app.core.mail import external_url, queue_mail
 from app.core.permissions import Role, require_staff
+from app.core.security import safe_next_url
 from app.extensions import db
 
 INVITABLE_ROLES = (Role.MENTOR, Role.REVIEWER, Role.STAFF)
+
+
+@dataclass(frozen=True)
+class BirthDateRule:
+    """A rule a domain adds to registration, so that accounts names no domain (the festival: who may apply).
+    `explain(today)` is the sentence shown under the date of birth; `check(born, today)` raises a DomainError."""
+
+    explain: Callable[[date], str | None]
+    check: Callable[[date, date], None]
+
+
+birth_date_rules: dict[str, BirthDateRule] = {}
+
+
+def add_birth_date_rule(key: str, rule: BirthDateRule) -> None:
+    birth_date_rules[key] = rule  # the same key again replaces it
+
+
+def birth_date_notes(today: date) -> list[str]:
+    return [note for rule in birth_date_rules.values() if (note := rule.explain(today))]
 
 
 def normalise_email(email: str) -> str:
@@ -53,15 +76,24 @@ def end_sessions(actor: User) -> None:
     db.session.refresh(actor, ["session_version"])
 
 
-def send_confirmation(user: User) -> None:
+def send_confirmation(user: User, next_url: str | None = None) -> None:
+    """Mail the confirmation link; `next_url` (a path on this site, checked again when the link is opened) is where
+    the link takes the person once it has signed them in."""
     token = make_token("confirm", {"uid": user.id, "email": user.email})
-    queue_mail(
-        user.email, "accounts/mail/confirm", user.locale, user=user, link=external_url("accounts.confirm", token=token)
-    )
+    extra = {"next": next_url} if safe_next_url(next_url) else {}
+    queue_mail(user.email, "accounts/mail/confirm", user.locale, user=user,
+               link=external_url("accounts.confirm", token=token, **extra))
+
+
+def resend_confirmation(actor: User) -> None:
+    if actor.is_confirmed:
+        raise AlreadyDone(_l("Your e-mail address is already confirmed."))
+    send_confirmation(actor)
 
 
 def register(
-    *, name: str, email: str, password: str, phone_e164: str, date_of_birth: date, locale: str
+    *, name: str, email: str, password: str, phone_e164: str, date_of_birth: date, locale: str,
+    next_url: str | None = None,
 ) -> User | None:
     """Create an applicant and send the confirmation link.
 
@@ -71,6 +103,8 @@ def register(
     today = now_utc().date()
     if date_of_birth > today or date_of_birth.year < 1900:
         raise DomainError(_l("Enter your real date of birth."), field="date_of_birth")
+    for rule in birth_date_rules.values():
+        rule.check(date_of_birth, today)
     email = normalise_email(email)
     # Hashed on both paths: skipping it for a taken address made that answer ten times faster, which told who is
     # registered as plainly as a message would.
@@ -86,18 +120,25 @@ def register(
     )
     db.session.add(user)
     db.session.flush()
-    send_confirmation(user)
+    send_confirmation(user, next_url)
     return user
 
 
-def confirm_email(token: str) -> User:
+def confirm_email(token: str) -> tuple[User, bool]:
+    """Confirm the address the link was sent to; returns the user and whether this opening confirmed it.
+
+    Only that first opening may sign in (the route decides): the link stays valid for days, and a copy of it found
+    later in a mailbox or a proxy log must not be a password. The row is locked, so two openings at once confirm once.
+    """
     data = read_token("confirm", token, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
-    user = db.session.get(User, data.get("uid"))
+    user = lock(User, data.get("uid"))
     if user is None or user.email != data.get("email"):
         raise InvalidToken(_l("This link is not valid. It may have been copied incompletely."))
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = now_utc()
-    return user
+    if user.email_confirmed_at is not None:
+        return user, False
+    user.email_confirmed_at = now_utc()
+    user.last_login_at = now_utc()
+    return user, user.active
 
 
 # A hash to check against when the e-mail is unknown, so both paths cost one hash check. Made once per method:
@@ -121,11 +162,7 @@ def authenticate(email: str, password: str) -> User:
         raise NotAllowed(_l("E-mail or password is wrong."), field="password")
     if not check_password_hash(user.password_hash, password) or not user.active:
         raise NotAllowed(_l("E-mail or password is wrong."), field="password")
-    if not user.is_confirmed:
-        send_confirmation(user)
-        raise InvalidState(
-            _l("Please confirm your e-mail address first. We have sent you a new confirmation link."), field="email"
-        )
+    # An unconfirmed address may log in and start a draft; confirming is needed to submit (festival.drafts.submit).
     user.last_login_at = now_utc()
     return user
 

@@ -1,14 +1,18 @@
 """`flask cohorts remind`: queue the reminders of sessions and milestones due soon (run it from cron, hourly)."""
 
+from dataclasses import astuple
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
 from app.cohorts.services.reminders import send_reminders
 from app.core.locking import write_transactions
+from app.core.reminders import register_reminder_job
 from app.extensions import db
 
 cohorts_cli = AppGroup("cohorts", help="Incubator cohorts.")
+register_reminder_job("cohorts", lambda: sum(astuple(send_reminders())))  # for `flask reminders send`
 
 
 @cohorts_cli.command("remind")

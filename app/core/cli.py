@@ -1,4 +1,4 @@
-"""`flask mail send`: deliver the outbox."""
+"""`flask mail send`: deliver the outbox; `flask reminders send`: queue every domain's reminders (each at most once)."""
 
 import click
 from flask import Flask
@@ -6,8 +6,11 @@ from flask.cli import AppGroup
 
 from app.core.locking import write_transactions
 from app.core.mail import send_pending
+from app.core.reminders import reminder_jobs
+from app.extensions import db
 
 mail_cli = AppGroup("mail", help="The mail outbox.")
+reminders_cli = AppGroup("reminders", help="Reminders by e-mail.")
 
 
 @mail_cli.command("send")
@@ -22,5 +25,17 @@ def send_command(limit: int) -> None:
     click.echo(f"sent {sent}, failed {failed}")
 
 
+@reminders_cli.command("send")
+def send_reminders_command() -> None:
+    """Run every registered reminder job (run it from cron, hourly); each reminder is queued at most once, so a second
+    run queues nothing new. `flask mail send` delivers them."""
+    for name, job in reminder_jobs().items():
+        with write_transactions():  # one transaction per job: one job's failure keeps what the others queued
+            queued = job()
+            db.session.commit()
+        click.echo(f"{name}: queued {queued}")
+
+
 def register_core_cli(app: Flask) -> None:
     app.cli.add_command(mail_cli)
+    app.cli.add_command(reminders_cli)

@@ -5,6 +5,7 @@ Templates translate and format through a `PageI18n` made once per rendered page:
 which was most of the page's time.
 """
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -16,8 +17,6 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import (
     format_currency,
     format_date,
-    format_datetime,
-    format_time,
     get_locale,
     get_timezone,
     get_translations,
@@ -32,6 +31,8 @@ from app.core.forms import format_phone
 from app.core.vocab import Vocabulary, declare_labels
 
 NAMED_FORMATS = ("short", "medium", "long", "full")
+# Times are shown to the minute ("23.59", not "23.59.00"): the locale's named time patterns lose their seconds.
+_SECONDS = re.compile(r"[.:]ss(?:\.S+)?")
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
@@ -77,6 +78,34 @@ def current_locale() -> str:
     return str(get_locale())
 
 
+def time_pattern(format: str, locale: Any) -> babel_dates.DateTimePattern:
+    """The locale's named time pattern without seconds (a custom pattern such as "HH:mm" is parsed as it is)."""
+    if format not in NAMED_FORMATS:
+        return babel_dates.parse_pattern(format)
+    return babel_dates.parse_pattern(_SECONDS.sub("", babel_dates.get_time_format(format, locale=locale).pattern))
+
+
+def _datetime_in(moment: datetime | None, format: str, tzinfo: Any, locale: Any) -> str:
+    """babel's format_datetime, with a named format's time to the minute."""
+    if not isinstance(moment, datetime) or format not in NAMED_FORMATS:
+        return babel_dates.format_datetime(moment, format, tzinfo=tzinfo, locale=locale)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(tzinfo)
+    joined = babel_dates.get_datetime_format(format, locale=locale).replace("'", "")
+    clock = time_pattern(format, locale).apply(local.timetz(), locale, reference_date=local.date())
+    return joined.replace("{0}", clock).replace("{1}", babel_dates.format_date(local.date(), format, locale=locale))
+
+
+def format_datetime(moment: datetime | None = None, format: str = "medium") -> str:
+    """Flask-Babel's format_datetime in the viewer's zone and language, with times to the minute."""
+    return _datetime_in(moment, format, get_timezone(), get_locale())
+
+
+def format_time(moment: time | datetime | None = None, format: str = "medium") -> str:
+    return PageI18n().format_time(moment, format)
+
+
 def money(amount: int, currency: str = "IDR") -> str:
     """Whole rupiah, formatted for the viewer's locale (no decimals)."""
     return format_currency(amount, currency, format="¤ #,##0", currency_digits=False)
@@ -84,7 +113,7 @@ def money(amount: int, currency: str = "IDR") -> str:
 
 def format_datetime_in(moment: datetime, zone: str = "Asia/Makassar", format: str = "medium") -> str:
     """A moment shown in a fixed zone (e.g. Denpasar time for deadlines), in the viewer's language."""
-    return babel_dates.format_datetime(moment, format, tzinfo=ZoneInfo(zone), locale=get_locale())
+    return _datetime_in(moment, format, ZoneInfo(zone), get_locale())
 
 
 class PageI18n:
@@ -113,7 +142,7 @@ class PageI18n:
         if format not in self._patterns:
             self._patterns[format] = (
                 babel_dates.get_datetime_format(format, locale=self.locale).replace("'", ""),
-                babel_dates.parse_pattern(babel_dates.get_time_format(format, locale=self.locale)),
+                time_pattern(format, self.locale),
                 babel_dates.parse_pattern(babel_dates.get_date_format(format, locale=self.locale)),
             )
         return self._patterns[format]
@@ -124,10 +153,14 @@ class PageI18n:
         return babel_dates.format_date(day, format, locale=self.locale)
 
     def format_time(self, moment: time | datetime | None = None, format: str = "medium") -> str:
+        if isinstance(moment, datetime):
+            moment = self._local(moment)
+        if isinstance(moment, time | datetime):
+            return time_pattern(format, self.locale).apply(moment, self.locale)
         return babel_dates.format_time(moment, format, tzinfo=self.tzinfo, locale=self.locale)
 
     def format_datetime_in(self, moment: datetime, zone: str = "Asia/Makassar", format: str = "medium") -> str:
-        return babel_dates.format_datetime(moment, format, tzinfo=ZoneInfo(zone), locale=self.locale)
+        return _datetime_in(moment, format, ZoneInfo(zone), self.locale)
 
     def money(self, amount: int, currency: str = "IDR") -> str:
         return babel_numbers.format_currency(amount, currency, format="¤ #,##0", locale=self.locale,

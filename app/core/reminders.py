@@ -5,8 +5,12 @@ that queues its mail, and the unique index makes a second sender (a cron job run
 
 `key` tells apart reminders that may repeat for one subject (the date of the last meeting, for a pair that has been
 quiet for 30 days: a new quiet spell is a new key).
+
+Each domain registers its reminder jobs here (`register_reminder_job`, from its own package: core imports no domain);
+`flask reminders send` runs them all, for cron. A job takes no arguments and returns how many mails it queued.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -39,3 +43,16 @@ def remind_once(user, kind: str, subject_id: int, template: str, *, key: str = "
         return False
     queue_mail(user.email, template, user.locale, user=user, **context)
     return True
+
+
+ReminderJob = Callable[[], int]
+_JOBS: dict[str, ReminderJob] = {}
+
+
+def register_reminder_job(name: str, job: ReminderJob) -> None:
+    """Add `job` to those `flask reminders send` runs (registering a name again replaces its job)."""
+    _JOBS[name] = job
+
+
+def reminder_jobs() -> dict[str, ReminderJob]:
+    return dict(sorted(_JOBS.items()))

@@ -19,7 +19,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from app.core.errors import DomainError
 
 MB = 1024 * 1024
+# A phone photo is accepted up to the request limit (config MAX_CONTENT_LENGTH, 12 MB; `photo_max_bytes`): it is
+# re-encoded to at most PHOTO_MAX_SIDE pixels on its long side, which makes an 11 MB photo some hundreds of KB.
+# PHOTO_MAX_BYTES is the older, lower limit, still used by progress reports (app.cohorts.services.reports).
 PHOTO_MAX_BYTES = 5 * MB
+PHOTO_MAX_SIDE = 2000
 PDF_MAX_BYTES = 10 * MB
 # A decompression bomb is a small file that decodes to a huge picture (a 155 KB PNG of 6300 × 6300 pixels takes
 # some 300 MB to decode and re-encode). The size is read from the header, before decoding: a picture is decoded at
@@ -48,15 +52,26 @@ def check_size(data: bytes, limit: int, field: str) -> None:
         )
 
 
+def photo_max_bytes() -> int:
+    """The most bytes a photo may have: the request limit (a photo that arrived whole is not refused for its size)."""
+    default = 12 * MB
+    return (current_app.config.get("MAX_CONTENT_LENGTH") or default) if has_app_context() else default
+
+
 def max_pixels() -> int:
     return current_app.config.get("UPLOAD_MAX_PIXELS", PHOTO_MAX_PIXELS) if has_app_context() else PHOTO_MAX_PIXELS
 
 
 def _decode_scale(image_format: str, width: int, height: int, limit: int) -> int | None:
     """1 to decode the picture whole; 2, 4 or 8 for a JPEG decoded at that fraction of its size so that it has at
-    most `limit` pixels; None when it cannot be decoded that small."""
+    most `limit` pixels (and, when that is possible, no smaller than the stored size needs); None when it cannot be
+    decoded that small."""
     scales = JPEG_SCALES if image_format == "JPEG" else (1,)
-    return next((s for s in scales if -(-width // s) * -(-height // s) <= limit), None)
+    fitting = [s for s in scales if -(-width // s) * -(-height // s) <= limit]
+    if not fitting:
+        return None
+    sharp_enough = [s for s in fitting if max(width, height) // s >= PHOTO_MAX_SIDE]
+    return max(sharp_enough) if sharp_enough else fitting[0]
 
 
 def _too_large(width: int, height: int, field: str) -> UploadRefused:
@@ -98,6 +113,8 @@ def _clean_photo(data: bytes, field: str, limit: int) -> tuple[bytes, str, str]:
                 image.load()
                 ImageOps.exif_transpose(image, in_place=True)  # no copy of the pixels when nothing turns
                 upright = image
+                if max(upright.size) > PHOTO_MAX_SIDE:  # stored no bigger than a screen needs
+                    upright.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE), Image.Resampling.LANCZOS)
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
             OSError, SyntaxError, ValueError) as error:
         raise refused from error

@@ -15,6 +15,7 @@ from app.core.navigation import register_home_panel, register_nav_item
 from app.core.permissions import Role, staff_required
 from app.core.routing import act, attempt
 from app.extensions import db
+from app.staff import waiting
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
@@ -26,7 +27,7 @@ register_home_panel([Role.STAFF], "staff/panel.html", order=50)
 @staff_required
 def dashboard():
     counts = accounts.count_users_by_role()
-    return render_template("staff/dashboard.html", counts=counts, Role=Role)
+    return render_template("staff/dashboard.html", counts=counts, Role=Role, work=waiting.waiting_by_call(current_user))
 
 
 def _invitation_list() -> list[Invitation]:

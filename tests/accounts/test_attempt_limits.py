@@ -8,7 +8,7 @@ count (one atomic increment) before its password is checked.
 import pytest
 
 from tests.factories import PASSWORD
-from tests.helpers import csrf_token, field_error, submit, text
+from tests.helpers import csrf_token, submit, text
 from tests.live import fire
 
 WRONG = "not the password"
@@ -85,10 +85,9 @@ def test_a_right_password_gives_its_attempt_back(client, login, user_factory):
     # Logging in on several devices, or before confirming the address (a workshop), does not use up the limits.
     confirmed, unconfirmed = user_factory(), user_factory(unconfirmed=True)
     for _ in range(7):
-        assert login(confirmed).status_code == 302
-        client.post("/logout", data={"csrf_token": csrf_of(client)})
-        response = login(unconfirmed)
-        assert response.status_code == 200 and field_error(text(response), "email")
+        for user in (confirmed, unconfirmed):  # an unconfirmed address may log in (and start a draft)
+            assert login(user).status_code == 302
+            client.post("/logout", data={"csrf_token": csrf_of(client)})
 
 
 def csrf_of(client) -> str:

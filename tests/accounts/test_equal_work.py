@@ -48,3 +48,22 @@ def test_registering_a_taken_address_costs_the_same_hash(client, user_factory, k
     new = work(key_derivations, lambda: submit(client, "/register", {**REGISTRATION, "email": "new@example.com"}))
     again = work(key_derivations, lambda: submit(client, "/register", {**REGISTRATION, "email": taken}))
     assert new == again == 1
+
+
+def test_a_sign_in_link_is_made_and_hashed_for_unknown_addresses_too(client, user_factory, monkeypatch):
+    """The token is drawn and hashed before the address is looked up: the unknown path does the same work up to the
+    mail itself."""
+    import secrets
+
+    calls: list[str] = []
+    real_token, real_sha = secrets.token_urlsafe, hashlib.sha256
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda *a: calls.append("token") or real_token(*a))
+    monkeypatch.setattr(hashlib, "sha256", lambda *a: calls.append("sha256") or real_sha(*a))
+    known_user = user_factory().email
+
+    def ask(email: str) -> list[str]:
+        calls.clear()
+        assert submit(client, "/login/link", {"email": email, "password": ""}, page="/login").status_code == 302
+        return list(calls)
+
+    assert ask(known_user) == ask("nobody@example.com") == ["token", "sha256"]

@@ -42,24 +42,21 @@ def test_register_stores_applicant_with_e164_phone_and_sends_confirmation(client
     assert "/confirm/" in mail.body_text
 
 
-def test_confirmation_link_confirms_then_login_works(client, outbox, login):
+def test_confirmation_link_confirms_and_signs_in(client, outbox):
     submit(client, "/register", GOOD)
     link = outbox.link("ayu.lestari@example.com", "/confirm/")
 
     response = client.get(path_of(link))
-    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
-    assert db.session.scalar(select(User.email_confirmed_at)) is not None
-
-    response = login("ayu.lestari@example.com", GOOD["password"])
     assert response.status_code == 302 and response.headers["Location"].endswith("/home")
+    assert db.session.scalar(select(User.email_confirmed_at)) is not None
+    assert client.get("/home").status_code == 200  # signed in, no second log-in
 
 
-def test_login_before_confirmation_is_refused_and_resends_link(client, outbox, login):
+def test_login_before_confirmation_is_allowed(client, outbox, login):
     submit(client, "/register", GOOD)
     response = login("ayu.lestari@example.com", GOOD["password"])
-    assert response.status_code == 200
-    assert field_error(text(response), "email")
-    assert len(outbox.messages("ayu.lestari@example.com")) == 2
+    assert response.status_code == 302 and response.headers["Location"].endswith("/home")
+    assert len(outbox.messages("ayu.lestari@example.com")) == 1  # no extra mail: the home page offers to resend
 
 
 def test_registration_in_english_sends_english_mail(client, outbox):
@@ -153,3 +150,9 @@ def test_wtforms_own_length_message_is_shown_not_a_crash(client):
     assert response.status_code == 200
     assert field_error(text(response), "name") == "Field cannot be longer than 120 characters."
     assert user_count() == 0
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_the_preferred_language_starts_as_the_language_of_the_page(client, language):
+    html = text(client.get("/register", headers={"Accept-Language": language}))
+    assert f'<option selected value="{language}">' in html or f'<option value="{language}" selected>' in html

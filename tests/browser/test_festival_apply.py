@@ -16,7 +16,8 @@ from app.extensions import db
 from app.festival.models import Application
 from app.festival.models.application import ApplicationStatus as S
 from tests.browser.festival_fixtures import jpeg_file
-from tests.factories import CallFactory, EditionFactory, UserFactory
+from tests.browser.test_tap_targets import log_in
+from tests.factories import ApplicationFactory, CallFactory, EditionFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +59,7 @@ def test_an_applicant_applies_to_the_bazaar_on_a_phone(browsers, festival_upload
     saved_at = page.locator("[data-saved-at]")
 
     # Log in through the form, then find the open calls from the home page.
-    sari.log_in(EMAIL, lands_on="/home")
+    log_in(page, EMAIL)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     sari.check("applicant home")
     page.get_by_role("link", name="All calls of the festival").click()
@@ -66,7 +67,9 @@ def test_an_applicant_applies_to_the_bazaar_on_a_phone(browsers, festival_upload
     expect(h1).to_have_text("Apply to the festival")
     sari.check("open calls")
 
-    # Start an application to the bazaar: a draft, on step 1.
+    # Read about the bazaar, then start an application: a draft, on step 1.
+    page.get_by_role("button", name="Read about Creative bazaar and apply").click()
+    sari.check("the bazaar's page")
     page.get_by_role("button", name="Apply to Creative bazaar").click()
     expect(page).to_have_url(re.compile(r"/applications/\d+/step/1$"))
     application_id = int(re.search(r"/applications/(\d+)/", page.url).group(1))
@@ -76,7 +79,7 @@ def test_an_applicant_applies_to_the_bazaar_on_a_phone(browsers, festival_upload
 
     # Step 1 comes filled in from the profile; the district is chosen, the optional NIK left empty.
     expect(page.locator("#full_name")).to_have_value("Kadek Sari")
-    expect(page.locator("#phone")).to_have_value("+6281122334455")
+    expect(page.locator("#phone")).to_have_value("0811-2233-4455")  # as the hint writes it
     expect(page.locator("#date_of_birth")).to_have_value("2003-09-02")
     page.get_by_label("Where in Denpasar?").select_option("denpasar_barat")
     expect(page.locator("#nik")).to_have_value("")
@@ -95,9 +98,9 @@ def test_an_applicant_applies_to_the_bazaar_on_a_phone(browsers, festival_upload
 
     # A second device (another browser, logging in again) finds the draft where the first one left it.
     other_phone = browsers.open("applicant, second phone")
-    other_phone.log_in(EMAIL, lands_on="/home")
+    log_in(other_phone.page, EMAIL)
     other_phone.check("applicant home with a draft")
-    other_phone.page.locator(f"a[href='{step_url}/2']").click()
+    other_phone.page.locator(f"a[href='{step_url}/2']").first.click()  # the home page's main action
     expect(other_phone.page.get_by_label("Name of the business")).to_have_value("Tenun Sari")
     expect(other_phone.page.locator("[data-saved-at]")).to_have_text("Saved at 10:07")
     other_phone.check("step 2 on a second phone")
@@ -105,7 +108,7 @@ def test_an_applicant_applies_to_the_bazaar_on_a_phone(browsers, festival_upload
     # Back on the first phone, the rest of step 2.
     page.get_by_label("Creative subsector").select_option("crafts")
     page.get_by_label("Stage").select_option("started")
-    page.get_by_label("Started on").fill("2024-03-01")
+    page.get_by_label("Started in (month and year)").fill("2024-03")
     page.get_by_label("People in the team").fill("2")
     page.get_by_label("Describe your business").fill("Handwoven endek scarves from Denpasar weavers.")
     page.get_by_role("button", name="Save and continue").click()
@@ -177,4 +180,48 @@ def test_an_applicant_applies_to_the_bazaar_on_a_phone(browsers, festival_upload
     assert "Reference number: DYF27-00001" in body
     assert f"/applications/{application_id}" in body
 
+    browsers.assert_clean()
+
+
+def test_the_status_page_on_a_phone(browsers, festival_uploads, frozen_clock):
+    """Issue 12, item 8: the expected decision date, sharing the receipt on WhatsApp, withdrawing as a quiet link that
+    asks first, and an accepted application's next step."""
+    from playwright.sync_api import expect
+
+    frozen_clock(IN_WINDOW)
+    edition = EditionFactory(code="DYF27")
+    person = UserFactory(email=EMAIL, locale="en")
+    sent = ApplicationFactory(call=CallFactory(edition=edition, decision_expected_on=date(2027, 6, 20)),
+                              applicant=person, submitted=True, status=S.SUBMITTED)
+    accepted = ApplicationFactory(call=CallFactory(edition=edition), applicant=person, submitted=True,
+                                  status=S.ACCEPTED)  # a bazaar place: the next step is choosing a stall
+    db.session.commit()
+    accepted_id = accepted.id
+    phone = browsers.open("applicant")
+    page = phone.page
+    log_in(page, EMAIL)
+
+    page.goto(f"/applications/{sent.id}")
+    phone.check("status page")
+    expect(page.locator("main")).to_contain_text("Decisions are expected by June 20, 2027.")
+    share = page.get_by_role("link", name="Share the receipt on WhatsApp")
+    href = share.get_attribute("href")
+    assert href.startswith(f"https://wa.me/?text=My%20D%27Youth%20application%3A%20{sent.reference}%20http")
+    assert href.endswith(f"%2Fapplications%2F{sent.id}") and "Kadek" not in href
+    withdraw = page.get_by_role("link", name="Withdraw my application")
+    assert withdraw.get_attribute("role") is None  # a link, not a button
+    size = "a => parseFloat(getComputedStyle(a).fontSize)"
+    assert withdraw.evaluate(size) < share.evaluate(size)  # visually secondary
+    withdraw.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Withdraw application")
+    phone.check("withdraw confirmation")
+    page.get_by_role("button", name="No, keep it").click()  # a link that looks like a button
+    expect(page).to_have_url(re.compile(rf"/applications/{sent.id}$"))
+    assert stored_application(sent.id)[0] == S.SUBMITTED
+
+    page.goto(f"/applications/{accepted_id}")
+    phone.check("accepted application")
+    expect(page.locator("main")).to_contain_text("Congratulations! Your next step:")
+    expect(page.get_by_role("button", name="Choose your stall")).to_have_attribute(
+        "href", re.compile(rf"/applications/{accepted_id}/"))
     browsers.assert_clean()

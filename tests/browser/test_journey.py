@@ -1,4 +1,5 @@
-"""The applicant's first visit in a real browser on a phone: register, confirm by e-mail, log in, switch language.
+"""The applicant's first visit in a real browser on a phone: register, confirm by e-mail (which signs in), log out and
+in again by keyboard, switch language.
 
 Every page on the way is checked with axe-core (serious and critical findings fail the test) and must not scroll
 sideways at 360 px. Expected texts come from the message catalogs, so the test follows the translations.
@@ -100,11 +101,17 @@ def test_register_confirm_log_in_and_switch_language_on_a_phone(app, page, live_
     db.session.remove()
     assert link.startswith(f"{base}/confirm/"), link
     page.goto(link)
-    expect(page).to_have_url(f"{base}/login")
-    expect(page.locator(".flashes")).to_contain_text(t("id", "Your e-mail address is confirmed. You can log in now."))
-    check("login page after confirming")
+    expect(page).to_have_url(f"{base}/home")  # the link signs in: no second log-in with empty fields
+    expect(page.locator(".flashes")).to_contain_text(t("id", "Your e-mail address is confirmed. Welcome!"))
+    expect(h1).to_have_text(t("id", "Hello, %(name)s", name=NAME))
+    check("applicant home after confirming")
 
-    # Log in with the keyboard only: skip link, Tab into the form, Enter submits.
+    # Log out and in again with the keyboard only
+    header.get_by_role("button", name=t("id", "Log out"), exact=True).click()
+    expect(page).to_have_url(f"{base}/")
+    page.goto("/login")
+    check("login page")
+    # Skip link, Tab into the form, Enter submits.
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name=t("id", "Skip to content"))).to_be_focused()
     page.keyboard.press("Enter")

@@ -118,15 +118,30 @@ def test_a_festival_withdrawal_flags_the_participant_and_staff_see_it(client, lo
     desk = app.test_client()
     login(UserFactory(staff=True, locale="en"), on=desk)
     page = text(desk.get(f"/staff/cohorts/{cohort.id}"))
-    assert "Withdrew from the festival on" in page and "Moving to Jakarta" in page
+    assert "No longer accepted at the festival since" in page and "Moving to Jakarta" in page
     assert_valid(page, "staff cohort page with a flag")
-    assert "1 withdrew from the festival" in text(desk.get("/staff/cohorts"))
+    assert "1 no longer accepted at the festival" in text(desk.get("/staff/cohorts"))
     # Staff decide: taking the person out frees the place.
     response = submit(desk, f"/staff/cohorts/participants/{participant.id}/withdraw", {},
                       page=f"/staff/cohorts/{cohort.id}")
     assert response.status_code == 302
     db.session.refresh(participant)
     assert participant.status == ParticipantStatus.WITHDRAWN
+
+
+def test_a_revised_acceptance_flags_the_participant_with_the_reason(client, login):
+    edition = EditionFactory()
+    cohort = CohortFactory(edition=edition)
+    application = accepted_in(edition)
+    participant = ParticipantFactory(cohort=cohort, application=application)
+    login(UserFactory(staff=True, locale="en"))
+    response = submit(client, f"/staff/applications/{application.id}/revise",
+                      {"decision": "waitlisted", "reason": "Places were counted twice."},
+                      page=f"/staff/applications/{application.id}")
+    assert response.status_code == 302
+    db.session.refresh(participant)
+    assert participant.status == ParticipantStatus.ADMITTED  # staff decide on the cohort's page
+    assert participant.flagged_at is not None and participant.flagged_note == "Places were counted twice."
 
 
 def test_other_status_changes_flag_nobody():

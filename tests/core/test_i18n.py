@@ -108,3 +108,17 @@ def test_pages_are_served_in_both_languages(client, lang):
     html = text(client.get("/", headers={"Accept-Language": lang}))
     expected = {"id": "Masuk", "en": "Log in"}[lang]
     assert expected in html
+
+
+@pytest.mark.parametrize(("locale", "expected", "absent"), [("id", "23.59", "23.59.00"), ("en", "11:59", "11:59:00")])
+def test_times_are_shown_without_seconds(app, locale, expected, absent):
+    from app.core.i18n import PageI18n, format_datetime, format_time
+
+    moment = datetime(2027, 5, 31, 15, 59, tzinfo=UTC)  # 23.59 in Denpasar
+    with app.test_request_context(), force_locale(locale):
+        page = PageI18n()
+        shown = [format_datetime_in(moment), page.format_datetime_in(moment), page.format_datetime(moment),
+                 page.format_time(moment), format_datetime(moment), format_time(moment),
+                 page.format_datetime(moment, "long"), format_datetime_in(moment, format="full")]
+    for text_shown in shown:
+        assert expected in text_shown and absent not in text_shown, text_shown

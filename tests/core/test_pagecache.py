@@ -127,11 +127,12 @@ def test_the_staff_list_is_shared_by_staff_and_made_stale_by_a_decision(cached_a
     page = text(budi.get(staff_list_of(call)))  # Budi gets the copy Ana's visit stored, with his own token
     assert "Ayu Pertama" in page
     assert csrf_token(page) != csrf_token(text(ana.get(staff_list_of(call))))
-    decided = submit(budi, staff_list_of(call), {"ids": [first.id], "decision": "waitlisted", "message": ""})
-    assert decided.status_code == 302
-    budi.get(decided.headers["Location"])  # the page that shows the flashed summary is not the cached one
+    drafted = submit(budi, staff_list_of(call), {"ids": [first.id], "decision": "waitlisted", "message": "",
+                                                 "confirmed": "1"})
+    assert drafted.status_code == 302
+    budi.get(drafted.headers["Location"])  # the page that shows the flashed summary is not the cached one
     page = text(ana.get(staff_list_of(call)))
-    assert "Behind the cache" in page and "Waitlisted" in page
+    assert "Behind the cache" in page and "Waitlisted" in page  # "Draft: Waitlisted" under the status
 
 
 def test_staff_with_another_set_of_roles_or_language_get_their_own_copy(cached_app, login, user_factory):

@@ -72,9 +72,10 @@ def test_staff_see_everything_the_applicant_entered(client, staff, app):
     for shown in ("Ni Kadek Sari", "5171012345678901", "+62 812-3456-7890", application.applicant.email,
                   "Sari Batik Digital", "@saribatik", "https://sari.example", "Pitching night",
                   "Pitch summary", "Batik patterns as a service.", "Funding need", "IDR 50 million",
-                  "old_key", "An answer to a removed question", "Pitch deck (PDF)", "deck.pdf", "stall.jpg",
-                  "200 KB"):
+                  "A question since removed from the call", "An answer to a removed question", "Pitch deck (PDF)",
+                  "deck.pdf", "stall.jpg", "200 KB"):
         assert shown in html, shown
+    assert "old_key" not in html  # an internal name, never shown
     if "festival.file" in app.view_functions:  # files are served by the files job, only to who may see them
         file = application.files[0]
         assert f'href="/files/{file.id}"' in html
@@ -95,21 +96,35 @@ def test_the_decision_form_offers_only_legal_moves(client, staff):
     assert offered(S.SUBMITTED) == ["accepted", "waitlisted", "rejected"]
     assert offered(S.UNDER_REVIEW) == ["accepted", "waitlisted", "rejected"]
     assert offered(S.WAITLISTED) == ["accepted", "rejected"]
-    assert offered(S.ACCEPTED) == []
+    assert offered(S.ACCEPTED) == ["waitlisted", "rejected"]  # only as a revision, with a reason
+    html = text(client.get(url(ApplicationFactory(submitted=True, status=S.REJECTED))))
+    assert "Revise the released decision" in html and "Save the draft decision" not in html
+    assert_valid(html, "rejected application")
     html = text(client.get(url(ApplicationFactory(submitted=True, status=S.WITHDRAWN))))
     assert "No decision can be taken on an application that is withdrawn." in html and "<select" not in html
     assert_valid(html, "withdrawn application")
 
 
 @pytest.mark.parametrize(("locale", "greeting"), [("en", "Hello"), ("id", "Halo")])
-def test_a_decision_is_recorded_and_mailed_in_the_applicants_language(client, staff, outbox, frozen_clock,
-                                                                      locale, greeting):
+def test_a_decision_is_drafted_then_released_and_mailed_in_the_applicants_language(
+        client, staff, outbox, frozen_clock, locale, greeting):
     frozen_clock(NOW)
     application = ApplicationFactory(submitted=True, status=S.UNDER_REVIEW, applicant=UserFactory(locale=locale))
     response = submit(client, url(application), {"decision": "accepted", "message": "Bring your banner!"})
     assert response.status_code == 302 and response.headers["Location"].endswith(url(application))
     db.session.expire_all()
-    assert application.status == S.ACCEPTED and application.decided_at == NOW
+    assert application.status == S.UNDER_REVIEW and application.draft_decision == S.ACCEPTED
+    assert (application.draft_message, application.draft_decided_by_id, application.draft_decided_at) == (
+        "Bring your banner!", staff.id, NOW)
+    assert outbox.messages() == [] and application.events == []  # nothing moved, nothing sent
+    html = text(client.get(url(application)))
+    assert "Decision drafted for" in html and "Drafted: Accepted, by Staf Desk. Not sent yet." in html
+
+    release = f"/staff/calls/{application.call_id}/decisions"
+    response = submit(client, release, {})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert application.status == S.ACCEPTED and application.decided_at == NOW and application.draft_decision is None
     event = application.events[-1]
     assert (event.actor_id, event.created_at, event.from_status, event.to_status, event.message) == (
         staff.id, NOW, S.UNDER_REVIEW, S.ACCEPTED, "Bring your banner!")
@@ -117,7 +132,7 @@ def test_a_decision_is_recorded_and_mailed_in_the_applicants_language(client, st
     assert (mail.template, mail.locale) == ("festival/mail/accepted", locale)
     assert mail.body_text.startswith(greeting) and "Bring your banner!" in mail.body_text
     html = text(client.get(url(application)))
-    assert "Decision recorded" in html and "Under review → <strong>Accepted</strong>" in html
+    assert "Under review → <strong>Accepted</strong>" in html
     assert "by Staf Desk" in html and "Bring your banner!" in html
 
 
@@ -125,12 +140,13 @@ def test_an_illegal_decision_is_refused_on_the_form(client, staff, outbox):
     application = ApplicationFactory(submitted=True, status=S.WAITLISTED)
     response = submit(client, url(application), {"decision": "waitlisted"})  # not offered, sent anyway
     assert response.status_code == 200
-    assert "This application is already Waitlisted." in text(response)
+    assert "An application that is Waitlisted cannot become Waitlisted." in text(response)
     assert_valid(text(response), "refused decision")
     response = submit(client, url(application), {"decision": ""})
     assert field_error(text(response), "decision") == "This field is required."
     db.session.expire_all()
     assert application.status == S.WAITLISTED and outbox.messages() == [] and application.events == []
+    assert application.draft_decision is None
 
 
 def test_drafts_and_unknown_applications_are_not_found(client, staff):
@@ -172,3 +188,18 @@ def test_the_ranking_orders_by_score_then_reviews_then_submission(client, staff)
     assert "<dt>Places</dt><dd>3</dd>" in html and "<dt>Accepted so far</dt><dd>1</dd>" in html
     assert f"Offer the place to {tied_earlier.reference}" in html  # 3 places, 1 accepted: the waiting list moves
     assert "<td>5</td>" in html and "4.50" in html and "0.25" in html  # position 5; score and spread
+
+
+def test_an_answer_to_a_question_removed_later_shows_under_that_questions_last_label(client, staff):
+    call = CallFactory(kind=CallKind.PITCHING, name_en="Pitching night")
+    question = next(q for q in call.questions if q.key == "funding_need")
+    question.label_en, question.label_ind = "How much funding do you need?", "Berapa dana yang Anda butuhkan?"
+    draft = ApplicationFactory(call=call, answers={"funding_need": "IDR 20 million"})  # a draft answered it
+    db.session.commit()
+    removed = submit(client, f"/staff/questions/{question.id}/delete", {}, page=f"/staff/calls/{call.id}")
+    assert removed.status_code == 302
+    draft.status, draft.reference, draft.submitted_at = S.SUBMITTED, "DYF27-00077", NOW  # then it was submitted
+    db.session.commit()
+    html = text(client.get(url(draft)))
+    assert "How much funding do you need? (since removed from the call)" in html and "IDR 20 million" in html
+    assert "funding_need" not in html

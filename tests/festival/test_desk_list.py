@@ -34,7 +34,7 @@ def sent(call, minutes: int = 0, **kwargs):
 
 
 def references(html: str) -> list[str]:
-    return re.findall(r'<a href="/staff/applications/\d+">([^<]+)</a>', html)
+    return re.findall(r'<a href="/staff/applications/\d+(?:\?[^"]*)?">([^<]+)</a>', html)
 
 
 def test_a_row_shows_what_staff_need(client, login):
@@ -190,18 +190,21 @@ def test_translating_and_formatting_are_done_per_page_not_per_row(client, login,
 
 
 @pytest.mark.parametrize("locale", ["id", "en"])
-def test_the_page_formatter_writes_what_flask_babel_writes(app, locale):
+def test_the_page_formatter_writes_what_the_app_formatters_write(app, locale):
+    """PageI18n (per page) and app.core.i18n's formatters (times to the minute) agree; dates as Flask-Babel's."""
+    from app.core import i18n
+
     moments = [NOW, datetime(2027, 12, 31, 23, 59, 59), NOW.astimezone(timezone(timedelta(hours=-5)))]  # naive = UTC
     with app.test_request_context("/"), flask_babel.force_locale(locale):
         page = PageI18n()
         for moment, format in itertools.product(moments, ("short", "medium", "long", "full")):
-            assert page.format_datetime(moment, format) == flask_babel.format_datetime(moment, format)
+            assert page.format_datetime(moment, format) == i18n.format_datetime(moment, format)
             assert page.format_date(moment, format) == flask_babel.format_date(moment, format)
-            assert page.format_time(moment, format) == flask_babel.format_time(moment, format)
+            assert page.format_time(moment, format) == i18n.format_time(moment, format)
         for moment in moments:  # patterns of the templates' own
-            assert page.format_datetime(moment, "d MMM yyyy HH:mm") == flask_babel.format_datetime(moment,
-                                                                                              "d MMM yyyy HH:mm")
-            assert page.format_time(moment, "HH:mm") == flask_babel.format_time(moment, "HH:mm")
+            assert page.format_datetime(moment, "d MMM yyyy HH:mm") == i18n.format_datetime(moment,
+                                                                                            "d MMM yyyy HH:mm")
+            assert page.format_time(moment, "HH:mm") == i18n.format_time(moment, "HH:mm")
 
 
 def test_the_service_returns_the_page_and_the_total(app):
@@ -221,24 +224,32 @@ def test_only_staff_open_the_list(client, login, role):
     assert client.get(URL).status_code == 403
 
 
-def test_bulk_decision_reports_the_skipped_ones(client, staff, outbox):
+def test_bulk_drafts_after_confirming_the_count_and_reports_the_skipped_ones(client, staff, outbox):
     call = CallFactory()
     ok = [sent(call, minutes=1), sent(call, minutes=2, status=S.UNDER_REVIEW)]
     gone = sent(call, minutes=3, status=S.WITHDRAWN)
     untouched = sent(call, minutes=4)
     page = f"{URL}?call={call.id}&sort=oldest"
-    response = submit(client, page, {"ids": [a.id for a in [*ok, gone]], "decision": "waitlisted",
-                                     "message": "Sabar ya"})
+    data = {"ids": [a.id for a in [*ok, gone]], "decision": "waitlisted", "message": "Sabar ya"}
+    response = submit(client, page, data)
+    assert response.status_code == 200  # first the count, to confirm
+    html = text(response)
+    assert "Draft “Put on the waiting list” for 3 applications?" in html
+    assert_valid(html, "list with the bulk confirmation")
+    db.session.expire_all()
+    assert all(a.draft_decision is None for a in ok)
+
+    response = submit(client, page, {**data, "confirmed": "1"})
     assert response.status_code == 302 and f"call={call.id}" in response.headers["Location"]
     html = text(client.get(response.headers["Location"]))
-    assert f"2 applications decided. 1 skipped: {gone.reference} is withdrawn." in html
+    assert "2 decisions drafted; nothing is sent until you release the call" in html
+    assert f"1 skipped: {gone.reference} is withdrawn." in html
     db.session.expire_all()
-    assert [a.status for a in ok] == [S.WAITLISTED, S.WAITLISTED]
-    assert gone.status == S.WITHDRAWN and untouched.status == S.SUBMITTED
-    mails = outbox.messages()
-    assert len(mails) == 2 and all(m.template == "festival/mail/waitlisted" and "Sabar ya" in m.body_text
-                                   for m in mails)
-    assert ok[0].events[-1].actor_id == staff.id and ok[0].events[-1].message == "Sabar ya"
+    assert [(a.status, a.draft_decision, a.draft_message) for a in ok] == [
+        (S.SUBMITTED, S.WAITLISTED, "Sabar ya"), (S.UNDER_REVIEW, S.WAITLISTED, "Sabar ya")]
+    assert ok[0].draft_decided_by_id == staff.id
+    assert gone.status == S.WITHDRAWN and gone.draft_decision is None and untouched.draft_decision is None
+    assert outbox.messages() == []  # nothing is mailed before the release
 
 
 def test_bulk_without_a_selection_or_a_decision_says_so(client, staff):

@@ -103,7 +103,8 @@ def test_reviewers_and_mentors_are_strangers_to_the_workflow(moment, role, curre
 
 # The workflow written out a second time, by hand, from the product's rules (DESIGN.md: draft → submitted → under
 # review → accepted / waitlisted / rejected; withdrawn at any time before a decision, and after acceptance; the waitlist
-# moves up). The tests above derive their expectations from TRANSITIONS, so an extra or missing row there would pass
+# moves up; issue 12: staff may revise a released acceptance or rejection, with a reason). The tests above derive
+# their expectations from TRANSITIONS, so an extra or missing row there would pass
 # them; this one does not. A: applicant, S: staff, P: the portal itself.
 EXPECTED_WORKFLOW = """
     draft        -> submitted     A
@@ -121,6 +122,10 @@ EXPECTED_WORKFLOW = """
     waitlisted   -> rejected      S
     waitlisted   -> withdrawn     A
     accepted     -> withdrawn     A
+    accepted     -> waitlisted    S
+    accepted     -> rejected      S
+    rejected     -> accepted      S
+    rejected     -> waitlisted    S
 """
 WHO = {"A": By.APPLICANT, "S": By.STAFF, "P": By.SYSTEM}
 

@@ -184,3 +184,20 @@ def test_withdrawing_with_an_unpaid_hold_frees_the_stall(client, login, fake_str
     db.session.refresh(booking)
     assert booking.status == BookingStatus.RELEASED
     assert Role.APPLICANT in application.applicant.roles
+
+
+def test_a_revised_acceptance_releases_the_booking_and_refunds_it_as_staff_cancelled(app, client, login, fake_stripe,
+                                                                                     frozen_clock):
+    application, booking, payment, _ = paid_at_stripe(client, login, fake_stripe, frozen_clock)
+    assert fake_stripe.post_event(client, succeeded_event(fake_stripe, payment)).status_code == 200
+    desk = app.test_client()
+    login(UserFactory(staff=True), on=desk)
+    response = submit(desk, f"/staff/applications/{application.id}/revise",
+                      {"decision": "rejected", "reason": "The business is not in Denpasar."},
+                      page=f"/staff/applications/{application.id}")
+    assert response.status_code == 302
+    db.session.refresh(booking)
+    db.session.refresh(payment)
+    assert booking.status == BookingStatus.RELEASED and booking.release_reason == "cancelled_by_staff"
+    assert [r.reason for r in payment.refunds] == [RefundReason.CANCELLED_BY_STAFF]
+    assert holds.live_booking_of(application.id) is None

@@ -1,5 +1,6 @@
-"""How cohorts react to the festival: an applicant who withdraws an accepted application is not silently removed
-from a cohort; the participant is flagged and staff see it on the cohort's page, and decide.
+"""How cohorts react to the festival: an accepted application that is withdrawn (or whose decision staff revise) does
+not silently remove anyone from a cohort; the participant is flagged and staff see it on the cohort's page, and
+decide.
 
 Connected when this module is imported (the cohorts blueprint imports it). The receiver runs inside the festival's
 transaction, with the application row already locked (lock order: application → cohort).
@@ -16,7 +17,7 @@ from app.festival.models.application import ApplicationStatus
 
 def _on_application_status_changed(application, previous=None, current=None, actor=None, event=None,
                                    **extra: object) -> None:
-    if not (previous == ApplicationStatus.ACCEPTED and current == ApplicationStatus.WITHDRAWN):
+    if not (previous == ApplicationStatus.ACCEPTED and current != ApplicationStatus.ACCEPTED):
         return
     participants = db.session.scalars(select(CohortParticipant).where(
         CohortParticipant.application_id == application.id, CohortParticipant.status == ParticipantStatus.ADMITTED,

@@ -10,9 +10,10 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, DateField, IntegerField, MonthField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import Length, NumberRange, StopValidation, ValidationError
 
 from app.core.clock import now_utc
@@ -104,7 +105,7 @@ class AboutYouForm(StepForm):
     full_name = StringField(_l("Full name"), validators=[Required(), Length(max=120)], filters=[strip],
                             render_kw={"autocomplete": "name"})
     phone = StringField(_l("Phone (WhatsApp)"), validators=[Required(), PhoneNumber()], filters=[strip],
-                        description=_l("For example 0812 3456 7890."),
+                        description=_l("For example 0812-3456-7890."),
                         render_kw={"autocomplete": "tel", "inputmode": "tel"})
     date_of_birth = DateField(
         _l("Date of birth"), validators=[Required()], render_kw={"autocomplete": "bday"},
@@ -176,9 +177,13 @@ class BusinessForm(StepForm):
                             choices=vocabulary_choices(Subsector, blank=CHOOSE, sort=True))
     stage = SelectField(_l("Stage"), validators=[Required()], validate_choice=True,
                         choices=vocabulary_choices(Stage, blank=CHOOSE))
-    founded_on = DateField(_l("Started on"), validators=[Required()],
-                           description=_l("When you started; for an idea, when you began working on it. An "
-                                          "approximate date is fine."))
+    # A month and a year are enough (stored as the 1st of that month); phones show a month picker. A full date (an
+    # older page, a browser without month input) is accepted and taken as its month.
+    founded_on = MonthField(_l("Started in (month and year)"), validators=[Required()], format=["%Y-%m", "%Y-%m-%d"],
+                            filters=[lambda day: day.replace(day=1) if day else day],
+                            description=_l("When you started; for an idea, when you began working on it. For "
+                                           "example 2024-03."),
+                            render_kw={"placeholder": "2024-03"})
     team_size = IntegerField(
         _l("People in the team"), validators=[Required(), NumberRange(1, 500, _l("Enter a number from 1 to 500."))],
         render_kw={"inputmode": "numeric", "min": 1, "max": 500},
@@ -193,8 +198,8 @@ class BusinessForm(StepForm):
     website = StringField(_l("Website"), validators=[Optional(), Length(max=300), _website], filters=[strip],
                           description=_l("Optional."), render_kw={"inputmode": "url"})
 
-    def validate_founded_on(self, field: DateField) -> None:
-        if field.data > today_in_denpasar():
+    def validate_founded_on(self, field: MonthField) -> None:
+        if field.data > today_in_denpasar().replace(day=1):
             raise ValidationError(_l("This date is in the future."))
 
     def clean(self, name: str, value: Any) -> Any:
@@ -203,6 +208,16 @@ class BusinessForm(StepForm):
         if name in ("instagram", "tiktok", "website", "description", "business_name"):
             return (value or "").strip()
         return value
+
+
+def phone_as_typed(e164: str | None) -> str:
+    """A stored number as the field's hint writes it: 0812-3456-7890 for Indonesia, +61 412 345 678 elsewhere."""
+    if not e164:
+        return ""
+    number = phonenumbers.parse(e164)
+    national = phonenumbers.region_code_for_number(number) == "ID"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL if national
+                                      else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def question_form(questions: list[CallQuestion], locale: str, answers: dict[str, Any] | None = None) -> StepForm:
@@ -239,8 +254,8 @@ def files_form(pdf_questions: list[CallQuestion], locale: str) -> Form:
     class FilesForm(Form):
         photos = MultipleFileField(
             _l("Product photos"), render_kw={"accept": "image/jpeg,image/png,image/webp"},
-            description=_l("JPEG, PNG or WebP, up to 5 photos of 5 MB each; send large photos one or two at a "
-                           "time (12 MB per upload at most). Location data is removed from them."),
+            description=_l("Up to 5 photos (JPEG, PNG or WebP), straight from your phone: we make them smaller "
+                           "and remove their location data."),
         )
 
     for question in pdf_questions:

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DecimalField,
     HiddenField,
     SearchField,
@@ -9,7 +10,15 @@ from wtforms import (
     SelectMultipleField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import HiddenInput
 
 from app.core.forms import Form, IdField, choices, record_id, vocabulary_choices
@@ -20,7 +29,8 @@ from app.festival.services.workflow import DECISIONS
 from app.festival.vocab import District, Subsector
 
 REQUIRED = _l("This field is required.")
-MESSAGE_HELP = _l("Optional. Sent in the e-mail to the applicant, word for word, and kept in the history.")
+MESSAGE_HELP = _l("Optional. Sent in the e-mail to the applicant, word for word, when the decisions are released.")
+REASON_HELP = _l("Required. Sent to the applicant at once, word for word, and kept in the history.")
 SCORE_RANGE = NumberRange(min=1, max=5, message=_l("Enter a score from 1 to 5."))
 
 
@@ -123,12 +133,31 @@ class DecisionForm(Form):
     message = _message_field()
 
 
+class RevisionForm(Form):
+    """Change a released decision at once (no draft): the reason is required and mailed."""
+
+    # Own ids: the page also carries the draft form's `decision` field.
+    decision = SelectField(_l("New decision"), validators=[DataRequired(REQUIRED), _a_decision],
+                           validate_choice=False, id="revise-decision")
+    reason = TextAreaField(_l("Reason for the change"), validators=[DataRequired(REQUIRED), Length(max=2000)],
+                           description=REASON_HELP, render_kw={"rows": 3}, id="revise-reason")
+
+
+def _some_selected(form: Form, field: SelectMultipleField) -> None:
+    # Checks the raw input (not DataRequired), so an id that does not fit an id column keeps its own message.
+    if not field.raw_data and not form.all_matching.data:
+        raise StopValidation(_l("Select at least one application in the list."))
+
+
 class BulkDecisionForm(Form):
-    # Ids that fit an id column only; InputRequired (not DataRequired) keeps the message of one that does not.
     ids = SelectMultipleField(_l("Applications"), coerce=record_id, validate_choice=False, choices=[],
-                              validators=[InputRequired(_l("Select at least one application in the list."))])
+                              validators=[_some_selected])
+    # Every application the filter matches, not only the ticked ones of this page (bounded by the route).
+    all_matching = BooleanField(_l("All applications that match the filter, on every page"))
     decision = _decision_field()
     message = _message_field()
+    # Set by the confirmation step, which repeats the count before anything is drafted.
+    confirmed = HiddenField()
 
 
 class OfferPlaceForm(Form):

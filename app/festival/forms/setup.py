@@ -92,6 +92,21 @@ class CallForm(Form):
     auto_promote_waitlist = BooleanField(
         _l("When an accepted applicant withdraws, offer the place to the best waitlisted applicant at once")
     )
+    # The call's public page: what applicants read before they start.
+    intro_ind = _area(_l("Introduction (Indonesian)"), 5000)
+    intro_en = _area(_l("Introduction (English)"), 5000, description=_l("Left empty, the Indonesian text is shown."))
+    eligibility_ind = _area(_l("Who may apply (Indonesian)"), 2000)
+    eligibility_en = _area(_l("Who may apply (English)"), 2000)
+    fee_note_ind = _area(_l("Fee (Indonesian)"), 1000,
+                         description=_l("What taking part costs, for example the stall fee and when it is paid."))
+    fee_note_en = _area(_l("Fee (English)"), 1000)
+    next_steps_ind = _area(_l("What happens next (Indonesian)"), 2000)
+    next_steps_en = _area(_l("What happens next (English)"), 2000)
+    decision_expected_on = DateField(
+        _l("Decisions expected on"), validators=[Optional()],
+        invalid_value_message=_l("Enter a date, such as 2027-08-14."),
+        description=_l("Shown to applicants. Leave empty if not known yet."),
+    )
 
 
 class QuestionForm(Form):
@@ -120,6 +135,11 @@ class CriterionForm(Form):
     name_en = _text(_l("Criterion (English)"), 120, description=_l("Left empty, the Indonesian text is shown."))
     guidance_ind = _area(_l("Guidance for reviewers (Indonesian)"), 400)
     guidance_en = _area(_l("Guidance for reviewers (English)"), 400)
+    anchor_low_ind = _text(_l("What a 1 means (Indonesian)"), 200, description=_l("For example: no product yet."))
+    anchor_low_en = _text(_l("What a 1 means (English)"), 200)
+    anchor_high_ind = _text(_l("What a 5 means (Indonesian)"), 200,
+                            description=_l("For example: sells steadily, with its own customers."))
+    anchor_high_en = _text(_l("What a 5 means (English)"), 200)
     weight = IntegerField(
         _l("Weight"),
         validators=[InputRequired(REQUIRED), NumberRange(min=1, max=10, message=_l("Enter a number from 1 to 10."))],

@@ -44,6 +44,8 @@ class Application(TimestampMixin, db.Model):
         UniqueConstraint("call_id", "applicant_id"),  # one application per person per call (calls are per edition)
         CheckConstraint("nik IS NULL OR length(nik) = 16", name="nik_length"),
         CheckConstraint("team_size IS NULL OR team_size BETWEEN 1 AND 500", name="team_size_range"),
+        CheckConstraint("draft_decision IS NULL OR draft_decision IN ('accepted', 'waitlisted', 'rejected')",
+                        name="draft_decision_kind"),
         # The staff list: one call's applications in one status, newest submission first, read in index order.
         Index("ix_festival_application_call_status_submitted", "call_id", "status", "submitted_at"),
     )
@@ -83,13 +85,20 @@ class Application(TimestampMixin, db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(index=True)
     decided_at: Mapped[datetime | None]
 
+    # A decision staff have drafted but not yet released: the status stays, nobody is mailed, it changes freely.
+    draft_decision: Mapped[ApplicationStatus | None] = mapped_column(string_enum(ApplicationStatus, 32))
+    draft_message: Mapped[str] = mapped_column(Text, default="")
+    draft_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    draft_decided_at: Mapped[datetime | None]
+
     # Kept up to date when a review is submitted, so that lists can filter and sort by score.
     score_mean: Mapped[float | None] = mapped_column(index=True)
     score_spread: Mapped[float | None]
     review_count: Mapped[int] = mapped_column(default=0)
 
     call: Mapped[Call] = relationship()
-    applicant: Mapped[User] = relationship()
+    applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])
+    draft_decided_by: Mapped[User | None] = relationship(foreign_keys=[draft_decided_by_id])
     files: Mapped[list["ApplicationFile"]] = relationship(
         back_populates="application", order_by="ApplicationFile.id", cascade="all, delete-orphan"
     )

@@ -1,7 +1,9 @@
 """Calls of an edition (bazaar, pitching, showcase), each with its own questions and review rubric."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import BilingualMixin, TimestampMixin, string_enum
@@ -31,6 +33,19 @@ class Call(BilingualMixin, TimestampMixin, db.Model):
     blind_review: Mapped[bool] = mapped_column(default=False)
     # When an accepted applicant withdraws: offer the place to the best waitlisted one at once, or let staff confirm.
     auto_promote_waitlist: Mapped[bool] = mapped_column(default=False)
+    # The call's public page, written by staff in both languages (the English text falls back to Indonesian).
+    intro_ind: Mapped[str] = mapped_column(Text, default="")
+    intro_en: Mapped[str] = mapped_column(Text, default="")
+    eligibility_ind: Mapped[str] = mapped_column(Text, default="")
+    eligibility_en: Mapped[str] = mapped_column(Text, default="")
+    fee_note_ind: Mapped[str] = mapped_column(Text, default="")  # the fee itself is the stall's; this explains it
+    fee_note_en: Mapped[str] = mapped_column(Text, default="")
+    next_steps_ind: Mapped[str] = mapped_column(Text, default="")
+    next_steps_en: Mapped[str] = mapped_column(Text, default="")
+    decision_expected_on: Mapped[date | None]
+    # The last labels of questions removed from the call, by key ({"ind": …, "en": …}): a draft's answer to a removed
+    # question is still shown under the question it answered.
+    removed_question_labels: Mapped[dict | None] = mapped_column(JSON)
 
     edition: Mapped[Edition] = relationship(back_populates="calls")
     questions: Mapped[list["CallQuestion"]] = relationship(
@@ -45,6 +60,10 @@ class Call(BilingualMixin, TimestampMixin, db.Model):
 
     def description(self, locale: str) -> str:
         return self.in_language("description", locale)
+
+    def page_text(self, name: str, locale: str) -> str:
+        """One of the public page's texts: intro, eligibility, fee_note or next_steps."""
+        return self.in_language(name, locale)
 
 
 class QuestionKind(Vocabulary):
@@ -101,6 +120,11 @@ class RubricCriterion(BilingualMixin, db.Model):
     guidance_ind: Mapped[str] = mapped_column(String(400), default="")
     guidance_en: Mapped[str] = mapped_column(String(400), default="")
     weight: Mapped[int] = mapped_column(default=1)
+    # What a 1 and a 5 mean, shown beside the options so that reviewers score alike.
+    anchor_low_ind: Mapped[str] = mapped_column(String(200), default="")
+    anchor_low_en: Mapped[str] = mapped_column(String(200), default="")
+    anchor_high_ind: Mapped[str] = mapped_column(String(200), default="")
+    anchor_high_en: Mapped[str] = mapped_column(String(200), default="")
 
     call: Mapped[Call] = relationship(back_populates="criteria")
 
@@ -109,3 +133,9 @@ class RubricCriterion(BilingualMixin, db.Model):
 
     def guidance(self, locale: str) -> str:
         return self.in_language("guidance", locale)
+
+    def anchor_low(self, locale: str) -> str:
+        return self.in_language("anchor_low", locale)
+
+    def anchor_high(self, locale: str) -> str:
+        return self.in_language("anchor_high", locale)

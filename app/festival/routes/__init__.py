@@ -4,8 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("festival", __name__, template_folder="../templates")
 
-
-
-from app.festival import panels  # noqa: E402, F401  (the festival's menu items and home panels)
-from app.festival.routes import apply, desk, files, review, setup  # noqa: E402, F401  (they add routes to bp)
+# The festival's menu items and home panels, and its jobs for `flask reminders send`.
+from app.festival import panels, reminders  # noqa: E402, F401
+from app.festival.routes import apply, call_pages, desk, files, review, setup  # noqa: E402, F401  (add routes to bp)
 from app.festival.services import waitlist  # noqa: E402, F401  (subscribes to application status changes)

@@ -6,6 +6,7 @@ URL sends the applicant to its status page.
 """
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_time, get_locale
@@ -19,11 +20,19 @@ from app.core.navigation import next_steps_for
 from app.core.permissions import Role, public, role_required
 from app.core.routing import load
 from app.extensions import db
-from app.festival.forms.apply import AboutYouForm, BusinessForm, SubmitForm, WithdrawForm, files_form, question_form
+from app.festival.forms.apply import (
+    AboutYouForm,
+    BusinessForm,
+    SubmitForm,
+    WithdrawForm,
+    files_form,
+    phone_as_typed,
+    question_form,
+)
 from app.festival.models import Application, Call
 from app.festival.models.application import ApplicationStatus as S
 from app.festival.routes import bp
-from app.festival.services import drafts, uploads
+from app.festival.services import drafts, prefill, uploads
 from app.festival.services.access import can_follow_application, is_owner_or_staff
 
 LAST_STEP = drafts.STEPS[-1]
@@ -78,12 +87,15 @@ def start(call_id: int):
     call = get_or_404(Call, call_id)
     try:
         application = drafts.start_draft(call, actor=current_user)
+        prefilled = prefill.prefill_business(application, actor=current_user)
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for("festival.calls"))
     db.session.commit()
     flash(_("Your draft is ready. It is saved as you go: you can stop and come back at any time."), "success")
+    if prefilled:
+        flash(_("We filled in your business details from your last application: check them in step 2."), "info")
     return redirect(_step_url(application, 1))
 
 
@@ -94,7 +106,7 @@ def _step_form(application: Application, step: int):
         form = AboutYouForm(obj=application, festival_day=application.call.edition.starts_on,
                             stored_birth_date=application.date_of_birth)
         if request.method == "GET":
-            form.phone.data = application.phone_e164 or ""
+            form.phone.data = phone_as_typed(application.phone_e164)
         return form
     if step == 2:
         return BusinessForm(obj=application)
@@ -250,14 +262,25 @@ UPCOMING = {
 }
 
 
+def _whatsapp_url(application: Application) -> str | None:
+    """A "share on WhatsApp" link for the receipt: the reference and the status page's address, nothing personal."""
+    if not application.reference:
+        return None
+    message = _("My D'Youth application: %(reference)s %(url)s", reference=application.reference,
+                url=url_for("festival.application", application_id=application.id, _external=True))
+    return f"https://wa.me/?text={quote(message, safe='')}"
+
+
 @bp.get("/applications/<int:application_id>")
 def application(application_id: int):
     """The status page: where the application stands, and its timeline in the viewer's time zone."""
     application = _viewable_application(application_id)
+    is_owner = application.applicant_id == current_user.id
     return _render("status.html", application=application, upcoming=UPCOMING.get(application.status),
-                   can_withdraw=drafts.can_withdraw(application, current_user),
-                   is_owner=application.applicant_id == current_user.id,
-                   next_steps=next_steps_for(current_user, application))
+                   can_withdraw=drafts.can_withdraw(application, current_user), is_owner=is_owner,
+                   next_steps=next_steps_for(current_user, application),
+                   decision_expected_on=getattr(application.call, "decision_expected_on", None),
+                   whatsapp_url=_whatsapp_url(application) if is_owner else None)
 
 
 @bp.get("/applications/<int:application_id>/summary")

@@ -1,10 +1,12 @@
 """Uploaded files: served only to who may see the application (anyone else gets 404), removed from a draft."""
 
+from io import BytesIO
 from pathlib import PurePath
 
 from flask import Response, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.core.db import get_or_404
 from app.core.errors import DomainError
@@ -12,9 +14,12 @@ from app.core.forms import ConfirmForm
 from app.core.routing import load
 from app.extensions import db
 from app.festival.models import ApplicationFile
+from app.festival.models.application import FileKind
 from app.festival.routes import bp
 from app.festival.services import uploads
 from app.festival.services.access import can_edit_application, can_view_application, hides_identity
+
+THUMB_SIDE = 320
 
 
 @bp.get("/files/<int:file_id>")
@@ -32,6 +37,34 @@ def file(file_id: int):
     response.headers.set("Content-Disposition", "inline", filename=name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _thumbnail(data: bytes) -> bytes:
+    """A small JPEG of a stored photo (already cleaned at upload), at most THUMB_SIDE px on its long side."""
+    with Image.open(BytesIO(data)) as image:
+        image.draft("RGB", (THUMB_SIDE, THUMB_SIDE))  # JPEG: decode at a fraction of the size
+        small = ImageOps.exif_transpose(image).convert("RGB")
+        small.thumbnail((THUMB_SIDE, THUMB_SIDE))
+        out = BytesIO()
+        small.save(out, "JPEG", quality=80, optimize=True)
+        return out.getvalue()
+
+
+@bp.get("/files/<int:file_id>/thumb")
+def file_thumbnail(file_id: int):
+    """A photo's thumbnail, behind the same check as the file itself; its name is never sent (blind review)."""
+    record = load(ApplicationFile, file_id, lambda user, row: can_view_application(user, row.application), denied=404)
+    if record.kind != FileKind.PHOTO:
+        abort(404)
+    try:
+        data = _thumbnail(uploads.read_stored(record))
+    except (FileNotFoundError, UnidentifiedImageError):
+        abort(404)
+    response = Response(data, mimetype="image/jpeg")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # A stored file never changes (a new photo is a new row), so the viewer's browser may keep it; shared caches not.
+    response.headers["Cache-Control"] = "private, max-age=86400"
     return response
 
 

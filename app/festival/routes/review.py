@@ -1,5 +1,6 @@
 """Festival pages: review. Staff assign reviewers (by hand or evenly); reviewers score what is assigned to them."""
 
+from babel.numbers import get_decimal_symbol
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -145,10 +146,14 @@ def _prefill(form, assignment: ReviewAssignment) -> None:
 def _review_page(assignment: ReviewAssignment, form, conflict_form: ConflictForm):
     application = assignment.application
     locale = _locale()
+    decimal = get_decimal_symbol(get_locale())
+    saved = assignment.weighted_score
     return render_template(
         "festival/review/review.html", assignment=assignment, application=application, call=application.call,
         form=form, conflict_form=conflict_form, locale=locale, blind=hides_identity(current_user, application),
-        can_score=reviewing.open_for_review(application),
+        can_score=reviewing.open_for_review(application), decimal=decimal,
+        # Without JavaScript the total shows once saved; scoring.js keeps it current while choosing.
+        total=f"{saved:.2f}".replace(".", decimal) if saved is not None else "–",
     )
 
 

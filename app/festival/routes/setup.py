@@ -24,13 +24,16 @@ from app.festival.routes import bp
 from app.festival.services import editions as edition_service
 from app.festival.services import setup as service
 
+PAGE_TEXTS = service.CALL_PAGE_TEXTS
+ANCHORS = service.CRITERION_ANCHORS
 EDITION_FIELDS = ("name", "slug", "code", "starts_on", "ends_on", "venue", "description", "status")
 CALL_FIELDS = ("name_ind", "name_en", "description_ind", "description_en", "places", "reviewers_per_application",
-               "blind_review", "auto_promote_waitlist")
+               "blind_review", "auto_promote_waitlist", *PAGE_TEXTS, "decision_expected_on")
 QUESTION_FIELDS = ("key", "kind", "label_ind", "label_en", "help_ind", "help_en", "required", "max_length")
-CRITERION_FIELDS = ("name_ind", "name_en", "guidance_ind", "guidance_en", "weight")
+CRITERION_FIELDS = ("name_ind", "name_en", "guidance_ind", "guidance_en", "weight", *ANCHORS)
 TEXT_FIELDS = {"name", "slug", "code", "venue", "description", "name_ind", "name_en", "description_ind",
-               "description_en", "key", "label_ind", "label_en", "help_ind", "help_en", "guidance_ind", "guidance_en"}
+               "description_en", "key", "label_ind", "label_en", "help_ind", "help_en", "guidance_ind", "guidance_en",
+               *PAGE_TEXTS, *ANCHORS}
 
 
 def _values(form, names: tuple[str, ...]) -> dict:

@@ -156,6 +156,9 @@ def missing_answers(application: Application) -> list[Missing]:
 def submit(application: Application, consent: bool, actor: User) -> ApplicationEvent:
     """Submit a draft: the deadline (by the server's clock), the age rule and completeness are checked first."""
     _check_editable(application, actor)
+    if not actor.is_confirmed:  # a draft may be started before confirming; the programme team must reach them
+        raise NotAllowed(_l("Please confirm your e-mail address before you submit: open the link we e-mailed to "
+                            "%(email)s, or send it again.", email=actor.email))
     eligibility.check_can_submit(application, now_utc())
     missing = missing_answers(application)
     if missing:
@@ -205,4 +208,7 @@ def open_calls(moment: datetime, user: User | None = None) -> list[Call]:
     if user is not None:
         applied = select(Application.call_id).where(Application.applicant_id == user.id)
         query = query.where(Call.id.not_in(applied))
-    return list(db.session.scalars(query))
+    calls = db.session.scalars(query)
+    if user is None or user.date_of_birth is None:  # no age to check (they are asked for it when starting)
+        return list(calls)
+    return [call for call in calls if eligibility.age_allows(user.date_of_birth, call.edition.starts_on)]

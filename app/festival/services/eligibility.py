@@ -4,6 +4,7 @@ NIK must look like (one rule, used by the step's form and by the service that sa
 import re
 from datetime import date, datetime
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -11,7 +12,7 @@ from app.accounts.models import User
 from app.core.errors import DomainError
 from app.core.permissions import Role
 from app.extensions import db
-from app.festival.models import Application, Call, EditionStatus
+from app.festival.models import Application, Call, Edition, EditionStatus
 
 MIN_AGE = 16
 MAX_AGE = 30
@@ -28,14 +29,49 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def age_allows(born: date, festival_day: date) -> bool:
+    return MIN_AGE <= age_on(born, festival_day) <= MAX_AGE
+
+
 def check_age(born: date | None, festival_day: date) -> None:
     if born is None:
         raise NotEligible(_l("Add your date of birth to your profile first."), field="date_of_birth")
-    age = age_on(born, festival_day)
-    if age < MIN_AGE or age > MAX_AGE:
+    if not age_allows(born, festival_day):
         raise NotEligible(
             _l("Applicants must be %(min)d to %(max)d years old on the first festival day (%(day)s); you will be "
-               "%(age)d.", min=MIN_AGE, max=MAX_AGE, day=festival_day.isoformat(), age=age),
+               "%(age)d.", min=MIN_AGE, max=MAX_AGE, day=format_date(festival_day, "long"),
+               age=age_on(born, festival_day)),
+            field="date_of_birth",
+        )
+
+
+def next_edition(today: date) -> Edition | None:
+    """The published edition whose festival comes next (the one a new account would apply to)."""
+    return db.session.scalar(
+        select(Edition).where(Edition.status == EditionStatus.PUBLISHED, Edition.starts_on >= today)
+        .order_by(Edition.starts_on, Edition.id).limit(1)
+    )
+
+
+def who_may_apply(today: date) -> str:
+    """The age rule in a sentence, in the page's language and date format, for the registration form."""
+    edition = next_edition(today)
+    if edition is None:
+        return _l("To apply to the festival you must be %(min)d to %(max)d years old on its first day.",
+                  min=MIN_AGE, max=MAX_AGE)
+    return _l("To apply to %(edition)s you must be %(min)d to %(max)d years old on its first day, %(day)s.",
+              edition=edition.name, min=MIN_AGE, max=MAX_AGE, day=format_date(edition.starts_on, "long"))
+
+
+def check_registration_age(born: date, today: date) -> None:
+    """Refuse an account to someone too young for the next festival, saying why and when they may come back."""
+    edition = next_edition(today)
+    day = edition.starts_on if edition is not None else today
+    if age_on(born, day) < MIN_AGE:
+        raise NotEligible(
+            _l("Sorry, you are too young to apply: applicants must be at least %(min)d years old on the first "
+               "festival day (%(day)s). You are welcome to register for a later festival.",
+               min=MIN_AGE, day=format_date(day, "long")),
             field="date_of_birth",
         )
 

@@ -56,7 +56,7 @@ def _columns() -> Select:
         Application.id, Application.reference, Application.full_name, Application.business_name,
         Application.subsector, Application.district, Application.status, Application.score_mean,
         Application.score_spread, Application.review_count, Application.submitted_at, Application.call_id,
-        Call.name_ind.label("call_name_ind"), Call.name_en.label("call_name_en"),
+        Application.draft_decision, Call.name_ind.label("call_name_ind"), Call.name_en.label("call_name_en"),
     ).join(Call, Call.id == Application.call_id)
 
 

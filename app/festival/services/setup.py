@@ -5,6 +5,7 @@ criteria can no longer be deleted, and a question's key and kind can no longer c
 """
 
 import re
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -22,6 +23,9 @@ KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 KEY_MAX = 40
 TEXT_KINDS = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.URL)
 MAX_LENGTH_LIMIT = 10000
+CALL_PAGE_TEXTS = ("intro_ind", "intro_en", "eligibility_ind", "eligibility_en", "fee_note_ind", "fee_note_en",
+                   "next_steps_ind", "next_steps_en")
+CRITERION_ANCHORS = ("anchor_low_ind", "anchor_low_en", "anchor_high_ind", "anchor_high_en")
 SCALE = (1, 5)  # every criterion is scored on this scale; weights say how much each counts
 LOCKED = _l("This call already has submitted applications, so its questions and criteria can no longer be deleted "
             "and a question's key and kind can no longer change. You can still correct wording and weights.")
@@ -58,7 +62,7 @@ def _check_call(places: int | None, reviewers_per_application: int) -> list[Doma
 
 def _fill_call(call: Call, *, name_ind: str, name_en: str, description_ind: str, description_en: str,
                places: int | None, reviewers_per_application: int, blind_review: bool,
-               auto_promote_waitlist: bool) -> None:
+               auto_promote_waitlist: bool, **page: str | date | None) -> None:
     problems = _check_call(places, reviewers_per_application)
     if not name_ind.strip():
         problems.append(DomainError(_l("This field is required."), field="name_ind"))
@@ -68,6 +72,14 @@ def _fill_call(call: Call, *, name_ind: str, name_en: str, description_ind: str,
     call.description_ind, call.description_en = description_ind.strip(), description_en.strip()
     call.places, call.reviewers_per_application = places, reviewers_per_application
     call.blind_review, call.auto_promote_waitlist = bool(blind_review), bool(auto_promote_waitlist)
+    # The public page's texts and date: what a caller leaves out stays as it was.
+    if "decision_expected_on" in page:
+        call.decision_expected_on = page.pop("decision_expected_on")
+    for name in CALL_PAGE_TEXTS:
+        if name in page:
+            setattr(call, name, str(page.pop(name) or "").strip())
+    if page:
+        raise TypeError(f"unknown call fields: {sorted(page)}")
 
 
 def create_call(actor: User, edition: Edition, *, kind: CallKind, **fields) -> Call:
@@ -168,6 +180,8 @@ def delete_question(actor: User, question: CallQuestion) -> None:
     require_staff(actor)
     call = question.call
     _guard_locked(call)
+    call.removed_question_labels = {**(call.removed_question_labels or {}),
+                                    question.key: {"ind": question.label_ind, "en": question.label_en}}
     call.questions.remove(question)
     _renumber(call.questions)
     db.session.flush()
@@ -182,7 +196,7 @@ def move_question(actor: User, question: CallQuestion, direction: str) -> None:
 # Rubric criteria ------------------------------------------------------------------------------------------------
 
 def _fill_criterion(criterion: RubricCriterion, *, name_ind: str, name_en: str, guidance_ind: str, guidance_en: str,
-                    weight: int) -> None:
+                    weight: int, **anchors: str) -> None:
     problems: list[DomainError] = []
     if not name_ind.strip():
         problems.append(DomainError(_l("This field is required."), field="name_ind"))
@@ -193,6 +207,11 @@ def _fill_criterion(criterion: RubricCriterion, *, name_ind: str, name_en: str, 
     criterion.name_ind, criterion.name_en = name_ind.strip(), name_en.strip()
     criterion.guidance_ind, criterion.guidance_en = guidance_ind.strip(), guidance_en.strip()
     criterion.weight = weight
+    for name in CRITERION_ANCHORS:
+        if name in anchors:
+            setattr(criterion, name, (anchors.pop(name) or "").strip())
+    if anchors:
+        raise TypeError(f"unknown criterion fields: {sorted(anchors)}")
 
 
 def add_criterion(actor: User, call: Call, **fields) -> RubricCriterion:

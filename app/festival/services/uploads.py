@@ -13,11 +13,11 @@ from app.accounts.models import User
 from app.core.errors import NotAllowed
 from app.core.locking import relock
 from app.core.uploads import (  # noqa: F401  (routes and tests use remove_stored and UploadRefused through here)
-    PHOTO_MAX_BYTES,
     UploadRefused,
     check_pdf,
     check_size,
     clean_photo,
+    photo_max_bytes,
     read,
     remove_stored,
     safe_name,
@@ -76,7 +76,7 @@ def add_photo(application: Application, data: bytes, name: str | None, actor: Us
     if len(photos_of(application)) >= MAX_PHOTOS:
         raise UploadRefused(_l("You can add at most %(count)d photos; remove one first.", count=MAX_PHOTOS),
                             field=field)
-    check_size(data, PHOTO_MAX_BYTES, field)
+    check_size(data, photo_max_bytes(), field)
     cleaned, content_type, suffix = clean_photo(data, field)
     return _add(application, FileKind.PHOTO, cleaned, name, content_type, suffix)
 

@@ -44,6 +44,11 @@ TRANSITIONS: dict[tuple[S, S], frozenset[By]] = {
     (S.WAITLISTED, S.REJECTED): frozenset({By.STAFF}),
     (S.WAITLISTED, S.WITHDRAWN): frozenset({By.APPLICANT}),
     (S.ACCEPTED, S.WITHDRAWN): frozenset({By.APPLICANT}),
+    # A released decision revised by staff, with a reason (decisions.revise).
+    (S.ACCEPTED, S.WAITLISTED): frozenset({By.STAFF}),
+    (S.ACCEPTED, S.REJECTED): frozenset({By.STAFF}),
+    (S.REJECTED, S.ACCEPTED): frozenset({By.STAFF}),
+    (S.REJECTED, S.WAITLISTED): frozenset({By.STAFF}),
 }
 
 DECISIONS = (S.ACCEPTED, S.WAITLISTED, S.REJECTED)
@@ -73,13 +78,13 @@ def _by(actor: User | None, application: Application) -> By:
 
 def transition(
     application: Application, target: S, actor: User | None, message: str = "", flush: bool = True,
-    locked: bool = False,
+    locked: bool = False, mail: str | None = None,
 ) -> ApplicationEvent:
     """Move `application` to `target` if the table allows it for this actor (None = the portal itself).
 
     The application's row is locked and its status re-read first (`locked=True`: the caller already did, in this
     transaction), so two requests cannot both make the same move. `flush=False` lets a caller moving thousands at once
-    (reviewer distribution) flush once at the end.
+    (reviewer distribution) flush once at the end. `mail` replaces the usual letter (a revised decision).
     """
     if not locked:
         relock(application)
@@ -102,9 +107,10 @@ def transition(
     event = ApplicationEvent(application=application, actor=actor, from_status=current, to_status=target,
                              message=message.strip(), created_at=now)
     db.session.add(event)
-    if target in NOTIFY and not (current == S.DRAFT and target == S.WITHDRAWN):  # a dropped draft needs no letter
+    template = mail or NOTIFY.get(target)
+    if template and not (current == S.DRAFT and target == S.WITHDRAWN):  # a dropped draft needs no letter
         applicant = application.applicant
-        queue_mail(applicant.email, NOTIFY[target], applicant.locale, application=application, event=event,
+        queue_mail(applicant.email, template, applicant.locale, application=application, event=event,
                    applicant=applicant, call=application.call, edition=application.call.edition)
     if flush:
         db.session.flush()

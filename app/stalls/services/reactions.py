@@ -106,14 +106,17 @@ def _on_payment_succeeded(payment: Payment, **extra: object) -> None:
 
 def _on_application_status_changed(application: Application, previous: ApplicationStatus,
                                    current: ApplicationStatus, actor: User | None = None, **extra: object) -> None:
-    if not (previous == ApplicationStatus.ACCEPTED and current == ApplicationStatus.WITHDRAWN):
+    """An application that is no longer accepted (withdrawn by the applicant, or a decision staff revised) gives its
+    stall back, refunded by the cancellation policy."""
+    if not (previous == ApplicationStatus.ACCEPTED and current != ApplicationStatus.ACCEPTED):
         return
     booking = holds.live_booking_of(application.id)
     if booking is None:
         return
     from app.stalls.services.cancelling import cancel_booking
 
-    cancel_booking(actor, booking, RefundReason.WITHDRAWN)
+    reason = RefundReason.WITHDRAWN if current == ApplicationStatus.WITHDRAWN else RefundReason.CANCELLED_BY_STAFF
+    cancel_booking(actor, booking, reason)
 
 
 payment_succeeded.connect(_on_payment_succeeded)
