@@ -11,9 +11,10 @@ from sqlalchemy import select
 from app.cohorts.models import Attendance, AttendanceStatus, ProgressReport, ReportStatus
 from app.extensions import db
 from tests.browser.a11y import PageChecks
+from tests.browser.festival_fixtures import log_in
 from tests.cohorts.factories import CohortFactory, MilestoneFactory, ParticipantFactory, SessionFactory
 from tests.cohorts.progress_factories import photo_with_gps
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -25,14 +26,6 @@ def _fresh(query):
     return rows
 
 
-def _log_in(tab, user) -> None:
-    tab.goto("/login")
-    tab.locator("#email").fill(user.email)
-    tab.locator("#password").fill(PASSWORD)
-    tab.locator("#password").press("Enter")
-    tab.wait_for_load_state("load")
-
-
 def test_staff_take_attendance_on_a_phone_with_one_tap_per_person(page, live_server):
     from playwright.sync_api import expect
 
@@ -40,7 +33,7 @@ def test_staff_take_attendance_on_a_phone_with_one_tap_per_person(page, live_ser
     ayu = ParticipantFactory(cohort=session.cohort, user_id=UserFactory(name="Ayu Lestari").id)
     ParticipantFactory(cohort=session.cohort, user_id=UserFactory(name="Budi Santoso").id)
     check = PageChecks(page)
-    _log_in(page, UserFactory(staff=True, locale="en"))
+    log_in(page, UserFactory(staff=True, locale="en").email)
 
     page.goto(f"/staff/cohorts/sessions/{session.id}/attendance")
     row = page.locator(f"#p{ayu.id}")
@@ -73,7 +66,7 @@ def test_without_javascript_a_tap_comes_back_to_the_persons_row(browser, live_se
     context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT, java_script_enabled=False)
     try:
         tab = context.new_page()
-        _log_in(tab, UserFactory(staff=True, locale="en"))
+        log_in(tab, UserFactory(staff=True, locale="en").email)
         tab.goto(f"/staff/cohorts/sessions/{session.id}/attendance")
         tab.locator(f"#p{ayu.id}").get_by_role("button", name="Excused").click()
         expect(tab).to_have_url(re.compile(rf"/attendance#p{ayu.id}$"))
@@ -93,7 +86,7 @@ def test_a_participant_sends_a_report_with_a_photo_on_a_phone(page, live_server,
     ParticipantFactory(cohort=cohort, user_id=person.id)
     MilestoneFactory(cohort=cohort, title_en="First sale")
     check = PageChecks(page)
-    _log_in(page, person)
+    log_in(page, person.email)
 
     page.goto(f"/cohorts/{cohort.id}")
     page.get_by_role("link", name="Write your report").click()

@@ -15,8 +15,7 @@ from app.core.mail import OutboxMessage
 from app.extensions import db
 from app.festival.models import Application
 from app.festival.models.application import ApplicationStatus as S
-from tests.browser.festival_fixtures import jpeg_file
-from tests.browser.test_tap_targets import log_in
+from tests.browser.festival_fixtures import jpeg_file, log_in
 from tests.factories import ApplicationFactory, CallFactory, EditionFactory, UserFactory
 
 pytestmark = pytest.mark.browser

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from app.extensions import db
-from tests.browser.festival_fixtures import DESK, PHONE, jpeg_file
+from tests.browser.festival_fixtures import DESK, PHONE, jpeg_file, log_in
 from tests.factories import PASSWORD, ApplicationFactory, CallFactory, EditionFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -141,7 +141,6 @@ def test_a_new_applicant_applies_in_few_screens_and_taps(app, browsers, live_ser
 
 
 def test_a_staff_decision_takes_few_clicks_and_mails_on_release(browsers, frozen_clock, outbox):
-    from playwright.sync_api import expect
 
     frozen_clock(AFTER_THE_DEADLINE)
     call = CallFactory(edition=EditionFactory(code="DYF27"), name_en="Creative bazaar")
@@ -150,11 +149,7 @@ def test_a_staff_decision_takes_few_clicks_and_mails_on_release(browsers, frozen
     UserFactory(staff=True, email="desk@example.com", locale="en")
     staff = browsers.open("staff", viewport=DESK)
     page = staff.page
-    page.goto("/login")
-    page.locator("#email").fill("desk@example.com")
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#password").press("Enter")
-    expect(page).to_have_url(re.compile(r"/home$"))
+    log_in(page, "desk@example.com")
     page.goto(f"/staff/applications?call={call.id}")
     go = Journey(page)
 

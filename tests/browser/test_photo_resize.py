@@ -11,7 +11,7 @@ from PIL import Image
 
 from app.extensions import db
 from app.festival.models import Application
-from tests.browser.test_tap_targets import log_in
+from tests.browser.festival_fixtures import log_in
 from tests.factories import ApplicationFactory, CallFactory, EditionFactory, UserFactory
 
 pytestmark = pytest.mark.browser

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.festival.models import ApplicationFile, ReviewAssignment
 from app.festival.models.application import ApplicationStatus as S
 from app.festival.models.application import FileKind
-from tests.browser.festival_fixtures import DESK, PHONE
+from tests.browser.festival_fixtures import DESK, PHONE, log_in
 from tests.factories import PASSWORD, ApplicationFactory, AssignmentFactory, CallFactory, EditionFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -37,22 +37,6 @@ def _photo(application, size=(1200, 900)) -> ApplicationFile:
     db.session.add(record)
     db.session.commit()
     return record
-
-
-def _log_in(visitor, email: str, lands_on: str = "/home") -> None:
-    """Through the login form; its main button is the one without a formaction (the form may offer others)."""
-    from playwright.sync_api import expect
-
-    page = visitor.page
-    page.goto("/login")
-    _fill_login(page, email)
-    expect(page).to_have_url(re.compile(rf"{re.escape(lands_on)}$"))
-
-
-def _fill_login(page, email: str) -> None:
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#main form button[type=submit]:not([formaction])").click()
 
 
 def _box(locator) -> dict:
@@ -76,7 +60,7 @@ def test_a_reviewer_scores_on_a_phone_from_a_card(browsers, festival_uploads):
 
     judge = browsers.open("reviewer", viewport=PHONE)
     phone = judge.page
-    _log_in(judge, "wirawan@example.com")
+    log_in(judge.page, "wirawan@example.com")
     phone.goto("/review")
     judge.check("review list as cards")
     card = phone.locator("ul.review-cards a.review-card")
@@ -154,7 +138,9 @@ def test_the_call_page_on_a_phone_then_apply(browsers, frozen_clock):
     expect(page.locator("#main")).to_contain_text("Stall rent Rp 350,000.")
     visitor.check("call page for a visitor")
     page.get_by_role("button", name="Log in to apply").click()
-    _fill_login(page, "sari@example.com")
+    page.locator("#email").fill("sari@example.com")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#main form button[type=submit]:not([formaction])").click()
     expect(page).to_have_url(re.compile(rf"/festival/calls/{call_id}$"))  # back where she was
     visitor.check("call page for an applicant")
     apply = page.get_by_role("button", name="Apply to Creative bazaar")
@@ -173,7 +159,7 @@ def test_the_ranking_shows_the_line_at_the_places(browsers):
                            review_count=reviews)
     UserFactory(staff=True, email="komang@example.com", locale="en")
     staff = browsers.open("staff", viewport=DESK)
-    _log_in(staff, "komang@example.com")
+    log_in(staff.page, "komang@example.com")
     staff.page.goto(f"/staff/calls/{call.id}/ranking")
     line = staff.page.locator("tr#places-line")
     expect(line).to_contain_text("Above this line: the 1 place of this call.")

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from app.core.mail import OutboxMessage
 from app.extensions import db
 from app.festival.models.application import ApplicationStatus as S
-from tests.browser.festival_fixtures import DESK
-from tests.factories import PASSWORD, ApplicationFactory, CallFactory, EditionFactory, UserFactory
+from tests.browser.festival_fixtures import DESK, log_in
+from tests.factories import ApplicationFactory, CallFactory, EditionFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -29,17 +29,6 @@ def mails_to(addresses: list[str]) -> list[tuple[str, str]]:
         db.session.remove()
 
 
-def log_in(visitor, email: str) -> None:
-    from playwright.sync_api import expect
-
-    page = visitor.page
-    page.goto("/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#password").press("Enter")
-    expect(page).to_have_url(re.compile(r"/home$"))
-
-
 def test_staff_draft_in_bulk_preview_and_release(browsers, frozen_clock):
     from playwright.sync_api import expect
 
@@ -54,7 +43,7 @@ def test_staff_draft_in_bulk_preview_and_release(browsers, frozen_clock):
 
     staff = browsers.open("staff", viewport=DESK)
     page = staff.page
-    log_in(staff, "komang@example.com")
+    log_in(staff.page, "komang@example.com")
     page.goto(f"/staff/applications?call={call_id}&sort=oldest")
     staff.check("the list of the call")
 
@@ -116,7 +105,7 @@ def test_the_application_page_side_panel_next_link_and_shortcuts(browsers, froze
 
     staff = browsers.open("staff", viewport=DESK)
     page = staff.page
-    log_in(staff, "komang@example.com")
+    log_in(staff.page, "komang@example.com")
     page.goto(f"/staff/applications?call={call_id}&sort=oldest")
     page.get_by_role("link", name="DYF27-00010").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("DYF27-00010")
@@ -143,7 +132,7 @@ def test_the_application_page_side_panel_next_link_and_shortcuts(browsers, froze
 
     # On a phone the decision comes after the content.
     phone = browsers.open("staff on a phone", viewport=PHONE)
-    log_in(phone, "komang@example.com")
+    log_in(phone.page, "komang@example.com")
     phone.page.goto(f"/staff/applications/{second.id}?call={call_id}&sort=oldest")
     content, side = phone.page.locator(".desk-content").bounding_box(), phone.page.locator(".desk-side").bounding_box()
     assert side["y"] >= content["y"] + content["height"]
@@ -164,7 +153,7 @@ def test_the_list_at_1280_px_folds_the_filters_shows_every_column_and_selects_th
 
     staff = browsers.open("staff", viewport=DESK)
     page = staff.page
-    log_in(staff, "komang@example.com")
+    log_in(staff.page, "komang@example.com")
     page.goto(f"/staff/applications?call={call_id}")
     staff.check("the list at 1280 px")
     filters = page.locator("details.desk-filters-box")
@@ -204,7 +193,7 @@ def test_the_staff_desk_shows_what_waits_and_leads_to_it(browsers, frozen_clock)
 
     for name, viewport in (("staff at a desk", DESK), ("staff on a phone", PHONE)):
         staff = browsers.open(name, viewport=viewport)
-        log_in(staff, "komang@example.com")
+        log_in(staff.page, "komang@example.com")
         staff.page.goto("/staff/")
         expect(staff.page.get_by_role("heading", name="What waits for whom")).to_be_visible()
         staff.check(f"the staff desk ({name})")

@@ -6,7 +6,6 @@ WCAG 2.5.8 exempts it), and the skip link while it is off screen. A checkbox or 
 which is what a finger taps.
 """
 
-import re
 from datetime import UTC, datetime
 
 import pytest
@@ -14,23 +13,13 @@ import pytest
 from app.extensions import db
 from app.festival.models.application import ApplicationStatus as S
 from app.festival.models.call import CallKind
-from tests.factories import PASSWORD, ApplicationFactory, CallFactory, EditionFactory, UserFactory
+from tests.browser.festival_fixtures import log_in
+from tests.factories import ApplicationFactory, CallFactory, EditionFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
 IN_WINDOW = datetime(2027, 5, 20, 2, 0, tzinfo=UTC)
 EMAIL = "made.tap@example.com"
-
-def log_in(page, email: str) -> None:
-    """Through the login form (its own submit button, not one that posts elsewhere with `formaction`)."""
-    from playwright.sync_api import expect
-
-    page.goto("/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#main form button[type=submit]:not([formaction])").click()
-    expect(page).to_have_url(re.compile(r"/home$"))
-
 
 SMALL_TARGETS = """
 () => {

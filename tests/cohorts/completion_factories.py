@@ -1,7 +1,7 @@
-"""Factories for the completion tests: a progress report in a given state, a certificate, and a cohort where
-participants stand where a test needs them against the completion rule.
+"""Factories for the completion tests: a certificate, and a cohort where participants stand where a test needs them
+against the completion rule (progress reports come from `tests.cohorts.progress_factories`).
 
-    ReportFactory(milestone=milestone, participant=participant, status=ReportStatus.ACCEPTED)
+    cohort, people = cohort_with_standings()  # reports by `tests.cohorts.progress_factories.ReportFactory`
     CertificateFactory(participant=participant)
 """
 
@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import factory
 
-from app.cohorts.models import AttendanceStatus, Certificate, ProgressReport, ReportStatus
+from app.cohorts.models import AttendanceStatus, Certificate, ReportStatus
 from app.cohorts.services.certificates import new_code
 from tests.cohorts.factories import (
     AttendanceFactory,
@@ -18,24 +18,11 @@ from tests.cohorts.factories import (
     ParticipantFactory,
     SessionFactory,
 )
+from tests.cohorts.progress_factories import ReportFactory
 from tests.factories import BaseFactory, UserFactory
 
 # After the cohort's last day (the factories' sessions and milestones are in September 2027).
 AFTER_THE_COHORT = datetime(2027, 12, 1, 2, 0, tzinfo=UTC)
-
-
-class ReportFactory(BaseFactory):
-    class Meta:
-        model = ProgressReport
-
-    class Params:
-        milestone = factory.SubFactory(MilestoneFactory)
-        participant = factory.SubFactory(ParticipantFactory)
-
-    milestone_id = factory.LazyAttribute(lambda o: o.milestone.id)
-    participant_id = factory.LazyAttribute(lambda o: o.participant.id)
-    status = ReportStatus.ACCEPTED
-    text = "Kanvas terlampir."
 
 
 class CertificateFactory(BaseFactory):

@@ -8,8 +8,8 @@ import pytest
 
 from app.cohorts.models import ParticipantStatus, ReportStatus
 from app.extensions import db
-from tests.cohorts.completion_factories import ReportFactory
 from tests.cohorts.factories import TEN_IN_DENPASAR, CohortFactory, MilestoneFactory, ParticipantFactory, SessionFactory
+from tests.cohorts.progress_factories import ReportFactory
 from tests.factories import UserFactory
 from tests.mentoring.factories import CohortMentorFactory
 
