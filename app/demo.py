@@ -104,6 +104,10 @@ DEMO_APPLICATIONS = [
 ]
 
 
+DEMO_ANSWERS = {"products": "Produk lokal", "price_range": "Rp 15.000 – Rp 50.000",
+                "showcase_plan": "Tari kreasi 10 menit", "pitch_summary": "Aplikasi untuk banjar di Denpasar."}
+
+
 def _seed_applications() -> None:
     edition = db.session.scalar(select(Edition).where(Edition.slug == "dyf-demo"))
     for email, position, business, subsector, submitted in DEMO_APPLICATIONS:
@@ -117,8 +121,8 @@ def _seed_applications() -> None:
             date_of_birth=applicant.date_of_birth, district=District.DENPASAR_TIMUR, business_name=business,
             subsector=subsector, stage=Stage.STARTED, founded_on=date(2024, 6, 1), team_size=2,
             description="Usaha kreatif anak muda Denpasar.", current_step=5 if submitted else 2,
-            answers={"products": "Produk lokal", "price_range": "Rp 15.000 – Rp 50.000",
-                     "showcase_plan": "Tari kreasi 10 menit", "pitch_summary": ""},
+            answers={key: value for key, value in DEMO_ANSWERS.items()  # only what this call asks
+                     if key in {question.key for question in call.questions}},
             draft_saved_at=now_utc(),
         )
         db.session.add(application)

@@ -43,6 +43,8 @@ def test_seed_demo_is_idempotent_and_prints_logins(app, login):
     references = db.session.scalars(select(Application.reference).where(Application.reference.is_not(None))).all()
     assert len(references) == 3 and len(set(references)) == 3
     assert db.session.scalar(select(func.count()).select_from(Application)) == 4
+    for application in db.session.scalars(select(Application)):  # answers only to what each call asks
+        assert set(application.answers) <= {question.key for question in application.call.questions}
     mentors = db.session.scalars(select(User).where(User.holding(Role.MENTOR))).all()
     assert {m.timezone for m in mentors} == {"Australia/Darwin"}
     assert login("staff@demo.dyouth.id", DEMO_PASSWORD).headers["Location"].endswith("/home")
