@@ -10,6 +10,7 @@ from app.cohorts.routes import (  # noqa: E402, F401  (they add routes to bp)
     calendar,
     certificates,
     invitations,
+    milestones,
     mine,
     reports,
     staff,

@@ -1,74 +1,21 @@
-"""Milestones and progress reports.
+"""Progress reports.
 
-Staff: a cohort's milestones (new, edit, delete while unreported) and the cohort's reports to review. A participant:
-the report form per milestone. The report's page (participant, their mentor, staff; anyone else 404): its text and
-file, the comments and the comment form, and staff's decision.
+Staff: the cohort's reports to review. A participant: the report form per milestone. The report's page (participant,
+their mentor, staff; anyone else 404): its text and file, the comments and the comment form, and staff's decision.
 """
 
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.cohorts.forms.progress import CommentForm, DecisionForm, MilestoneForm, ReportForm
+from app.cohorts.forms.progress import CommentForm, DecisionForm, ReportForm
 from app.cohorts.models import Cohort, Milestone, ProgressReport, ReportStatus
 from app.cohorts.routes import bp
-from app.cohorts.services import milestones, reports
+from app.cohorts.services import reports
 from app.core import uploads
-from app.core.forms import ConfirmForm
 from app.core.i18n import current_locale
 from app.core.permissions import staff_required
-from app.core.routing import act, attempt, load
-
-MILESTONE_FIELDS = ("title_ind", "title_en", "description", "due_on", "required")
-
-
-# Milestones (staff) -------------------------------------------------------------------------------------------
-
-@bp.app_template_global("cohort_milestones")
-def cohort_milestones(cohort: Cohort) -> list[tuple[Milestone, int]]:
-    """The staff cohort page's milestones with their report counts (its route belongs to `routes.staff`)."""
-    counts = milestones.report_counts(cohort.id)
-    return [(milestone, counts.get(milestone.id, 0)) for milestone in milestones.milestones_of(cohort.id)]
-
-
-def _milestone_form(cohort: Cohort, milestone: Milestone | None):
-    form = MilestoneForm(obj=milestone)
-    if form.validate_on_submit():
-        values = {name: getattr(form, name).data for name in MILESTONE_FIELDS}
-        values.update({name: values[name] or "" for name in ("title_en", "description")})
-        done = attempt(
-            form, lambda: milestones.create_milestone(current_user, cohort, **values) if milestone is None
-            else milestones.update_milestone(current_user, milestone, **values),
-            success=_("The milestone has been saved."),
-            then=url_for("cohorts.staff_cohort", cohort_id=cohort.id, _anchor="milestones"))
-        if done:
-            return done
-    return render_template("cohorts/milestones/form.html", form=form, cohort=cohort, milestone=milestone,
-                           locale=current_locale())
-
-
-@bp.route("/staff/cohorts/<int:cohort_id>/milestones/new", methods=["GET", "POST"])
-@staff_required
-def new_milestone(cohort_id: int):
-    return _milestone_form(load(Cohort, cohort_id), None)
-
-
-@bp.route("/staff/cohorts/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
-@staff_required
-def edit_milestone(milestone_id: int):
-    milestone = load(Milestone, milestone_id)
-    return _milestone_form(milestone.cohort, milestone)
-
-
-@bp.post("/staff/cohorts/milestones/<int:milestone_id>/delete")
-@staff_required
-def delete_milestone(milestone_id: int):
-    milestone = load(Milestone, milestone_id)
-    cohort_id = milestone.cohort_id
-    if ConfirmForm().validate_on_submit():
-        act(lambda: milestones.delete_milestone(current_user, milestone), _("The milestone has been deleted."))
-    return redirect(url_for("cohorts.staff_cohort", cohort_id=cohort_id, _anchor="milestones"))
-
+from app.core.routing import attempt, load
 
 # Reports ------------------------------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from flask_login import current_user
 from app.cohorts.forms.staff import DEFAULT_MIN_ATTENDANCE, AdmitForm, CohortForm, SessionForm
 from app.cohorts.models import Cohort, CohortParticipant, CohortSession
 from app.cohorts.routes import bp
-from app.cohorts.services import admitting, cohorts, curriculum
+from app.cohorts.services import admitting, cohorts, curriculum, milestones
 from app.core.forms import ConfirmForm
 from app.core.i18n import current_locale
 from app.core.permissions import staff_required
@@ -70,7 +70,8 @@ def staff_cohort(cohort_id: int):
     people = admitting.participants(cohort)
     return render_template("cohorts/staff/cohort.html", cohort=cohort, people=people,
                            admitted=cohorts.admitted_count(cohort.id), sessions=curriculum.sessions_of(cohort.id),
-                           locale=current_locale(), confirm=ConfirmForm())
+                           milestones=milestones.with_report_counts(cohort), locale=current_locale(),
+                           confirm=ConfirmForm())
 
 
 @bp.route("/staff/cohorts/<int:cohort_id>/admit", methods=["GET", "POST"])

@@ -71,3 +71,9 @@ def delete_milestone(actor, milestone: Milestone) -> int:
     db.session.delete(milestone)
     db.session.flush()
     return cohort_id
+
+
+def with_report_counts(cohort: Cohort) -> list[tuple[Milestone, int]]:
+    """The cohort's milestones, each with how many reports it has (a milestone with reports is not deleted)."""
+    counts = report_counts(cohort.id)
+    return [(milestone, counts.get(milestone.id, 0)) for milestone in milestones_of(cohort.id)]
