@@ -32,6 +32,15 @@ class Config:
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024)))
     UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))  # outside static/
     UPLOAD_MAX_PIXELS = int(_env("UPLOAD_MAX_PIXELS", "16000000"))  # the most pixels a photo is decoded at
+    # Uploads in a private S3 bucket instead of UPLOAD_FOLDER once S3_BUCKET is set (app.core.storage); credentials
+    # come from the standard AWS_* variables. S3_SERVE: "stream" sends files through the app after its access check;
+    # "redirect" answers that check with a 302 to a URL signed for S3_SIGNED_URL_SECONDS.
+    S3_BUCKET = _env("S3_BUCKET", "")
+    S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL", "")  # empty: AWS itself; set for another S3 API (moto, MinIO, …)
+    S3_REGION = _env("S3_REGION", "us-east-1")
+    S3_PREFIX = _env("S3_PREFIX", "")  # e.g. "dyouth/": several sites or test runs in one bucket
+    S3_SIGNED_URL_SECONDS = int(_env("S3_SIGNED_URL_SECONDS", "60"))
+    S3_SERVE = _env("S3_SERVE", "stream")
 
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"
@@ -121,6 +130,7 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = ""
     REDIS_URL = ""  # no page cache unless a test asks for one (tests/core/test_pagecache.py)
+    S3_BUCKET = S3_ENDPOINT_URL = ""  # uploads in a folder unless a test asks for S3 (tests/storage_server.py)
 
 
 class ProductionConfig(Config):

@@ -1,22 +1,24 @@
 """Uploaded files, whoever receives them (festival applications, progress reports): the type is read from the content
 (never the name), photos are re-encoded so that no EXIF (GPS) data survives, sizes are bounded, and everything is
-stored outside the web root under a random name.
+stored outside the web root under a random name (a folder, or a private S3 bucket: `app.core.storage`).
 
 Callers validate completely (`check_size`, `clean_photo`, `check_pdf`) before they `store`; a file whose row is
-removed or replaced is deleted from the disk (`remove_stored`) after the commit.
+removed or replaced is deleted from storage (`remove_stored`) after the commit. Download views answer with
+`send_stored` after their access check.
 """
 
 import io
 import secrets
 import threading
 import warnings
-from pathlib import Path
+from pathlib import Path, PurePath
 
-from flask import current_app, has_app_context
+from flask import Response, current_app, has_app_context, redirect
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.core.errors import DomainError
+from app.core.storage import storage
 
 MB = 1024 * 1024
 # A phone photo is accepted up to the request limit (config MAX_CONTENT_LENGTH, 12 MB; `photo_max_bytes`): it is
@@ -148,28 +150,50 @@ def check_pdf(data: bytes, field: str) -> None:
         raise UploadRefused(_l("This file is not a PDF document."), field=field)
 
 
-def _storage_path(storage_key: str) -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / storage_key[:2] / storage_key
+# The type a stored file is served with, by the suffix `store` was given (the content was checked before).
+CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "pdf": "application/pdf"}
 
 
 def store(data: bytes, suffix: str) -> str:
-    """Write `data` under a new random name; return its storage key."""
+    """Write `data` under a new random name (in the folder or the bucket: `app.core.storage`); return its key."""
     storage_key = f"{secrets.token_hex(16)}.{suffix}"
-    path = _storage_path(storage_key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(path)
+    storage().put(storage_key, data, CONTENT_TYPES.get(suffix, "application/octet-stream"))
     return storage_key
 
 
 def read(storage_key: str) -> bytes:
-    return _storage_path(storage_key).read_bytes()
+    """The whole stored file; FileNotFoundError when it is missing."""
+    return storage().get(storage_key)
 
 
 def remove_stored(storage_key: str) -> None:
-    """Delete a stored file from the disk (call it after the commit that removed its row)."""
-    _storage_path(storage_key).unlink(missing_ok=True)
+    """Delete a stored file (call it after the commit that removed its row)."""
+    storage().delete(storage_key)
+
+
+def send_stored(storage_key: str, content_type: str, name: str | None, cache_control: str = "private, no-store",
+                ) -> Response:
+    """The response of a download view, after its access check: the file streamed through the app or, with
+    S3_SERVE=redirect, a redirect to a signed URL that expires in S3_SIGNED_URL_SECONDS. Pictures are always
+    streamed: pages show them in <img>, and the Content-Security-Policy lets images come from this site only.
+    FileNotFoundError when the file is missing (before anything is sent)."""
+    config = current_app.config
+    if config.get("S3_SERVE") == "redirect" and not content_type.startswith("image/"):
+        url = storage().url(storage_key, name or f"file{PurePath(storage_key).suffix}", content_type,
+                            int(config.get("S3_SIGNED_URL_SECONDS") or 60))
+        if url is not None:
+            response = redirect(url, 302)
+            response.headers["Cache-Control"] = "private, no-store"  # the URL is only good for a minute
+            return response
+    stored = storage().open(storage_key)
+    response = Response(stored, mimetype=content_type, direct_passthrough=True)
+    response.content_length = stored.size
+    if name is not None:
+        # The name is ours (letters, digits, " -_" and our own suffix), so it is safe in the header.
+        response.headers.set("Content-Disposition", "inline", filename=name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = cache_control
+    return response
 
 
 def safe_name(name: str | None, suffix: str) -> str:

@@ -4,7 +4,7 @@ Staff: the cohort's reports to review. A participant: the report form per milest
 their mentor, staff; anyone else 404): its text and file, the comments and the comment form, and staff's decision.
 """
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -100,13 +100,7 @@ def report_file(report_id: int):
     report = load(ProgressReport, report_id, may=reports.may_see, denied=404)
     if report.file_key is None:
         abort(404)
-    try:
-        data = uploads.read(report.file_key)
+    try:  # streamed from storage, or a redirect to a short-lived signed URL (S3_SERVE=redirect)
+        return uploads.send_stored(report.file_key, report.file_content_type, report.file_name)
     except FileNotFoundError:
         abort(404)
-    response = Response(data, mimetype=report.file_content_type)
-    # The name is ours (letters, digits, " -_" and our own suffix), so it is safe in the header.
-    response.headers.set("Content-Disposition", "inline", filename=report.file_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

@@ -12,6 +12,7 @@ from app.core.db import get_or_404
 from app.core.errors import DomainError
 from app.core.forms import ConfirmForm
 from app.core.routing import load
+from app.core.uploads import send_stored
 from app.extensions import db
 from app.festival.models import ApplicationFile
 from app.festival.models.application import FileKind
@@ -25,19 +26,13 @@ THUMB_SIDE = 320
 @bp.get("/files/<int:file_id>")
 def file(file_id: int):
     record = load(ApplicationFile, file_id, lambda user, row: can_view_application(user, row.application), denied=404)
-    try:
-        data = uploads.read_stored(record)
-    except FileNotFoundError:
-        abort(404)
-    response = Response(data, mimetype=record.content_type)
-    # The name is ours (letters, digits, " -_" and our own suffix), so it is safe in the header.
     name = record.original_name
     if hides_identity(current_user, record.application):  # blind review: a file name can carry a name
         name = f"{record.kind.value}-{record.id}{PurePath(record.storage_key).suffix}"
-    response.headers.set("Content-Disposition", "inline", filename=name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    try:  # streamed from storage, or a redirect to a short-lived signed URL (S3_SERVE=redirect)
+        return send_stored(record.storage_key, record.content_type, name)
+    except FileNotFoundError:
+        abort(404)
 
 
 def _thumbnail(data: bytes) -> bytes:
