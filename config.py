@@ -116,6 +116,9 @@ class Config:
     PASSWORD_MIN_LENGTH = 10
     # Werkzeug's scrypt (memory-hard); tests lower the cost through this setting.
     PASSWORD_HASH_METHOD = _env("PASSWORD_HASH_METHOD", "scrypt")
+    PRIVACY_CONTACT_EMAIL = _env("PRIVACY_CONTACT_EMAIL", "privasi@dyouth.denpasarkota.go.id")  # the privacy page
+    # Applications are anonymised this many months after their edition's last day (`flask privacy purge`).
+    PRIVACY_RETENTION_MONTHS = int(_env("PRIVACY_RETENTION_MONTHS", "24"))
 
 
 class DevelopmentConfig(Config):

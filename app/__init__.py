@@ -71,19 +71,22 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import home  # noqa: F401  (adds the home pages to the accounts blueprint)
     from app.accounts.routes import bp as accounts_bp
+    from app.audit.routes import bp as audit_bp
     from app.cohorts.routes import bp as cohorts_bp
     from app.core.converters import register_converters
     from app.core.routes import bp as core_bp
+    from app.exports.routes import bp as exports_bp
     from app.festival.routes import bp as festival_bp
     from app.mentoring.routes import bp as mentoring_bp
     from app.payments.routes import bp as payments_bp
+    from app.privacy.routes import bp as privacy_bp
     from app.site.routes import bp as site_bp
     from app.staff.routes import bp as staff_bp
     from app.stalls.routes import bp as stalls_bp
 
     register_converters(app)  # before the rules are added: `<int:…>` ids fit the id columns
     for blueprint in (core_bp, site_bp, accounts_bp, staff_bp, festival_bp, stalls_bp, payments_bp, cohorts_bp,
-                      mentoring_bp):
+                      mentoring_bp, audit_bp, privacy_bp, exports_bp):
         app.register_blueprint(blueprint)
 
 
@@ -113,3 +116,6 @@ def _register_plumbing(app: Flask) -> None:
 
     register_cohorts_cli(app)
     register_mentoring_cli(app)
+    from app.privacy.cli import register_privacy_cli
+
+    register_privacy_cli(app)

@@ -24,7 +24,7 @@ WITA, DARWIN = "Asia/Makassar", "Australia/Darwin"
 WITA_TZ = ZoneInfo(WITA)
 DEMO_USERS = [
     # email, name, roles, locale, timezone, phone, date of birth
-    ("staff@demo.dyouth.id", "Ni Luh Putu Staf", {Role.STAFF}, "id", WITA, "+6281234500001", None),
+    ("staff@demo.dyouth.id", "Ni Luh Putu Staf", {Role.STAFF, Role.DATA_OFFICER}, "id", WITA, "+6281234500001", None),
     ("mentor.sarah@demo.dyouth.id", "Sarah Mitchell", {Role.MENTOR}, "en", DARWIN, "+61412345678", None),
     # A Darwin partner who mentors and also sits on the jury.
     ("mentor.james@demo.dyouth.id", "James Nguyen", {Role.MENTOR, Role.REVIEWER}, "en", DARWIN, "+61412345679",

@@ -1,6 +1,7 @@
 """Imports every model so that the metadata (and Alembic) sees them all."""
 
 from app.accounts.models import Invitation, User
+from app.audit.models import AuditEntry
 from app.cohorts.models import (
     Attendance,
     CalendarFeed,
@@ -37,9 +38,16 @@ from app.mentoring.models import (
     ProposedPair,
 )
 from app.payments.models import Payment, PaymentEvent, Refund, StripeEvent
+from app.privacy.models import (  # noqa: F401  (privacy: consent and erasure)
+    AnonymisedApplication,
+    ConsentRecord,
+    ErasedAccount,
+    GuardianConsent,
+)
 from app.stalls.models import Booking, BookingEvent, BookingPayment, Stall, StallSettings, Zone
 
 __all__ = [
+    "AuditEntry",
     "Application", "ApplicationEvent", "ApplicationFile", "Call", "CallQuestion", "Edition", "Invitation",
     "OutboxMessage", "ReviewAssignment", "ReviewScore", "RubricCriterion", "User",
     "Payment", "PaymentEvent", "Refund", "StripeEvent",

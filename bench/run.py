@@ -22,7 +22,7 @@ from app.core.permissions import Role  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.festival.models import Application, Call  # noqa: E402
 from app.festival.models.application import ApplicationStatus  # noqa: E402
-from bench import matching, mentoring_home, stalls_holds, throughput, uploads_peak  # noqa: E402
+from bench import dashboard, exports, matching, mentoring_home, stalls_holds, throughput, uploads_peak  # noqa: E402
 from bench.generate import generate, generate_unreviewed_call  # noqa: E402
 from config import TestingConfig  # noqa: E402
 from tests.helpers import csrf_token  # noqa: E402
@@ -183,6 +183,10 @@ def main() -> None:
     results.update(matching.measure())  # the mentor matcher: no database (bench/matching.py)
     # The mentor's home page with 8 mentees (its own schema: a fresh SQLite file, or PostgreSQL's tables recreated).
     results.update(mentoring_home.measure(url if url.startswith("postgresql") else None))
+    # The staff list of 10,000 applications downloaded as XLSX and CSV (its own schema, bench/exports.py).
+    results.update(exports.measure(url if url.startswith("postgresql") else None))
+    # The staff dashboard of an edition over 10,000 applications, 300 stalls, 500 participants (bench/dashboard.py).
+    results.update(dashboard.measure(url if url.startswith("postgresql") else None))
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(json.dumps(results, indent=2, sort_keys=True))
 

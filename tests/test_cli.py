@@ -37,7 +37,8 @@ def test_seed_demo_is_idempotent_and_prints_logins(app, login):
     assert first.exit_code == 0 and second.exit_code == 0
     assert "staff@demo.dyouth.id" in first.output and DEMO_PASSWORD in first.output
     counts = dict(db.session.execute(select(UserRole.role, func.count()).group_by(UserRole.role)).all())
-    assert counts == {Role.STAFF: 1, Role.MENTOR: 2, Role.APPLICANT: 5, Role.REVIEWER: 3}  # James mentors and reviews
+    # James mentors and reviews; the staff member is also the personal data officer
+    assert counts == {Role.STAFF: 1, Role.DATA_OFFICER: 1, Role.MENTOR: 2, Role.APPLICANT: 5, Role.REVIEWER: 3}
     assert db.session.scalar(select(func.count()).select_from(User)) == 10
     assert db.session.scalar(select(func.count()).select_from(Edition)) == 1
     references = db.session.scalars(select(Application.reference).where(Application.reference.is_not(None))).all()

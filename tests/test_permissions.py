@@ -31,6 +31,11 @@ PUBLIC_ENDPOINTS = {
     # The one-time link from that mail: its random token (stored hashed, 15 minutes, spent on use) is the secret.
     "accounts.sign_in_with_link",
     "festival.call_page",  # a call's page: read before applying, like the list of calls
+    "privacy.privacy",  # the privacy notice: read before registering
+    # A guardian's consent link: the random token (stored hashed, replaced when the details change) is the secret.
+    "privacy.guardian",
+    "privacy.guardian_confirm",
+    "privacy.my_data_deleted",  # after erasing one's account: generic text and counts kept in that browser's session
 }
 
 
@@ -77,6 +82,12 @@ ACCESS = {
     "/account/password": {ANON: 302, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
     "/staff/": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
     "/staff/invitations": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
+    "/staff/people": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
+    "/staff/exports/applications": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
+    "/staff/exports/payments": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
+    "/staff/exports/refunds": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
+    "/staff/dashboards": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
+    "/staff/audit/": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
     "/staff/outbox": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
     "/staff/editions": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
     "/staff/editions/new": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
@@ -89,6 +100,10 @@ ACCESS = {
     "/staff/cohorts": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
     "/staff/cohorts/new": {ANON: 302, APPLICANT: 403, STAFF: 200, MENTOR: 403, REVIEWER: 403},
     "/certificates": {ANON: 302, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
+    "/my-data": {ANON: 302, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
+    "/my-data/download": {ANON: 302, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
+    "/my-data/deleted": {ANON: 200, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
+    "/privacy": {ANON: 200, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
     "/verify": {ANON: 200, APPLICANT: 200, STAFF: 200, MENTOR: 200, REVIEWER: 200},
     "/mentoring": {ANON: 302, APPLICANT: 403, STAFF: 403, MENTOR: 200, REVIEWER: 403},
     "/mentoring/my-mentor": {ANON: 302, APPLICANT: 200, STAFF: 403, MENTOR: 403, REVIEWER: 403},
@@ -122,12 +137,19 @@ OBJECT_ACCESS = {
     "/applications/{a}/summary": [302, 200, 404, 200, 404, 404, 404],
     "/applications/{a}/step/1": [302, 302, 404, 404, 404, 404, 404],
     "/applications/{a}/withdraw": [302, 200, 404, 404, 404, 404, 404],
+    "/applications/{a}/guardian": [302, 302, 404, 404, 404, 404, 404],  # submitted: its owner goes to its status
     "/review/{r}": [302, 403, 403, 403, 403, 200, 404],
     "/staff/applications/{a}": [302, 403, 403, 200, 403, 403, 403],
     "/staff/calls/{c}": [302, 403, 403, 200, 403, 403, 403],
     "/staff/calls/{c}/ranking": [302, 403, 403, 200, 403, 403, 403],
     "/staff/calls/{c}/reviewers": [302, 403, 403, 200, 403, 403, 403],
     "/staff/editions/{e}": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/exports/editions/{e}/stalls": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/exports/cohorts/{k}/participants": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/exports/cohorts/sessions/{cs}/attendance": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/exports/cohorts/{k}/meetings": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/dashboards/{e}": [302, 403, 403, 200, 403, 403, 403],
+    "/staff/people/{u}": [302, 403, 403, 200, 403, 403, 403],
     "/stalls/bookings/{b}/cancel": [302, 200, 404, 404, 404, 404, 404],
     "/staff/stalls/bookings/{b}": [302, 403, 403, 200, 403, 403, 403],
     "/staff/stalls/applications/{a}/assign": [302, 403, 403, 404, 403, 403, 403],  # 404: not accepted
@@ -258,6 +280,10 @@ WRITE_ACCESS = {
     ("accounts.end_other_sessions", "POST"): ANY_USER,
     ("accounts.logout", "POST"): ANY_USER,
     ("accounts.profile", "POST"): ANY_USER,
+    ("staff.person", "POST"): STAFF_ONLY,
+    ("privacy.my_data_delete", "POST"): ANY_USER,  # acts on the signed-in user only
+    ("privacy.guardian_details", "POST"): [ok, 404, 404, 404, 404, 404],
+    ("privacy.reveal_nik", "POST"): [403, 403, 403, 403, 403, 403],  # staff holding the data officer role only
     ("festival.start", "POST"): [ok, ok, 403, 403, 403, 403],
     ("festival.step", "POST"): [ok, 404, 404, 404, 404, 404],
     ("festival.autosave", "POST"): [ok, 404, 404, 404, 404, 404],

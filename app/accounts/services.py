@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.models import Invitation, User, UserRole
 from app.accounts.tokens import fingerprint, make_token, read_token
+from app.audit import services as audit
 from app.core.clock import now_utc
 from app.core.errors import AlreadyDone, Conflict, DomainError, InvalidState, InvalidToken, NotAllowed
 from app.core.locking import lock, relock
@@ -33,6 +34,11 @@ class BirthDateRule:
 
 
 birth_date_rules: dict[str, BirthDateRule] = {}
+
+
+INVITED = audit.register_action("accounts.invitation.sent", _l("Invitation sent"))
+INVITATION_REVOKED = audit.register_action("accounts.invitation.revoked", _l("Invitation withdrawn"))
+ROLE_REVOKED = audit.register_action("accounts.user.role_revoked", _l("Role taken away"))
 
 
 def add_birth_date_rule(key: str, rule: BirthDateRule) -> None:
@@ -235,13 +241,15 @@ def invite(actor: User, *, email: str, name: str, role: Role, locale: str) -> In
         raise Conflict(_l("Someone with this e-mail already has an account with this role."), field="email")
     for open_invitation in db.session.scalars(select(Invitation).where(Invitation.email == email)):
         if open_invitation.is_open:
-            open_invitation.revoked_at = now_utc()  # a new invitation replaces the old link
+            with audit.change(actor, INVITATION_REVOKED, open_invitation, "revoked_at"):
+                open_invitation.revoked_at = now_utc()  # a new invitation replaces the old link
     invitation = Invitation(
         email=email, name=name.strip(), role=role, locale=locale, invited_by=actor,
         expires_at=now_utc() + timedelta(seconds=current_app.config["INVITATION_MAX_AGE"]),
     )
     db.session.add(invitation)
     db.session.flush()
+    audit.record(actor, INVITED, invitation, after=audit.snapshot(invitation, "role", "locale", "expires_at"))
     token = make_token("invite", {"iid": invitation.id, "email": email})
     queue_mail(email, "accounts/mail/invitation", locale, invitation=invitation, inviter=actor,
                link=external_url("accounts.accept_invitation", token=token))
@@ -308,15 +316,18 @@ def revoke_role(actor: User, user: User, role: Role) -> None:
     if user.id == actor.id and role == Role.STAFF:
         raise InvalidState(_l("You cannot take away your own staff role."))
     relock(user)
+    before = {"roles": sorted(user.roles)}
     user.roles.discard(role)
     db.session.flush()
+    audit.record(actor, ROLE_REVOKED, user, before=before, after={"roles": sorted(user.roles)})
 
 
 def revoke_invitation(actor: User, invitation: Invitation) -> None:
     require_staff(actor, _l("Only staff can withdraw invitations."))
     if invitation.accepted_at is not None:
         raise InvalidState(_l("This invitation has already been accepted."))
-    invitation.revoked_at = invitation.revoked_at or now_utc()
+    with audit.change(actor, INVITATION_REVOKED, invitation, "revoked_at"):
+        invitation.revoked_at = invitation.revoked_at or now_utc()
 
 
 def create_staff(*, email: str, name: str, password: str) -> User:

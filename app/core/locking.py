@@ -117,6 +117,12 @@ def writes_on_get(view: Any) -> Any:
     return view
 
 
+def reads_from_now() -> None:
+    """This request's writing is committed: transactions begun from here on only read (a long download streamed
+    after its audit entry must not hold SQLite's write lock while the client reads)."""
+    _writing.set(False)
+
+
 @contextmanager
 def write_transactions() -> Iterator[None]:
     """Transactions begun inside take SQLite's write lock at once (for commands run outside a request)."""

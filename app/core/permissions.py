@@ -22,6 +22,8 @@ class Role(Vocabulary):
     STAFF = "staff"
     MENTOR = "mentor"
     REVIEWER = "reviewer"
+    # Staff who may see NIK and phone numbers in exports and reveal a NIK on a page (each reveal is logged).
+    DATA_OFFICER = "data_officer"
 
 
 declare_labels(Role, {
@@ -29,6 +31,7 @@ declare_labels(Role, {
     Role.STAFF: _l("staff"),
     Role.MENTOR: _l("mentor"),
     Role.REVIEWER: _l("reviewer"),
+    Role.DATA_OFFICER: _l("personal data officer"),
 })
 
 
@@ -82,6 +85,12 @@ def require_staff(actor: Any, message: str) -> None:
     holds = getattr(actor, "has_role", None)  # None and anonymous visitors hold no role
     if holds is None or not holds(Role.STAFF):
         raise NotAllowed(message)
+
+
+def sees_personal_data(actor: Any) -> bool:
+    """Staff allowed to see NIK and phone numbers where others see them masked (UU 27/2022: only who needs them)."""
+    holds = getattr(actor, "has_role", None)
+    return holds is not None and holds(Role.STAFF) and holds(Role.DATA_OFFICER)
 
 
 def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:

@@ -134,6 +134,11 @@ class Payment(TimestampMixin, db.Model):
         """What can still be refunded: the amount less refunds made or under way."""
         return self.amount - sum(r.amount for r in self.refunds if r.status != RefundStatus.FAILED)
 
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names this row (never a person's name or contact)."""
+        return f"{self.purpose} #{self.id}"
+
 
 class Refund(db.Model):
     __tablename__ = "payments_refund"

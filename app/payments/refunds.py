@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.audit import services as audit
 from app.core.errors import DomainError, InvalidState
 from app.core.i18n import money
 from app.core.locking import lock, relock
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 PAID = (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED)
 COUNTED = (RefundStatus.PENDING, RefundStatus.SUCCEEDED)
+REFUNDED = audit.register_action("payments.payment.refunded", _l("Refund issued"))
 
 
 class RefundTooLarge(DomainError):
@@ -70,6 +72,7 @@ def refund(actor: User | None, payment: Payment, amount: int, reason: RefundReas
     if amount > left:
         raise RefundTooLarge(_l("At most %(amount)s of this payment can still be refunded.", amount=money(left)),
                              field="amount")
+    before = audit.snapshot(payment, "status", "amount_refunded")
     row = Refund(payment_id=payment.id, amount=amount, reason=reason, status=RefundStatus.PENDING,
                  actor_id=actor.id if actor is not None else None, idempotency_key=key)
     db.session.add(row)
@@ -80,8 +83,13 @@ def refund(actor: User | None, payment: Payment, amount: int, reason: RefundReas
     source = _source(actor, payment)
     if payment.method == PaymentMethod.BANK_TRANSFER:
         _complete(payment, row, source=source, actor=actor, note="to be paid back by bank transfer")
-        return row
-    _send(payment, row, source=source, actor=actor)
+    else:
+        _send(payment, row, source=source, actor=actor)
+    if source == "staff":  # the payer's own cancellation and the portal's refunds are not staff actions
+        audit.record(actor, REFUNDED, payment, before=before, after={
+            **audit.snapshot(payment, "status", "amount_refunded"), "refund_id": row.id,
+            "refund_amount": row.amount, "refund_reason": audit.snapshot(row, "reason")["reason"],
+            "refund_status": audit.snapshot(row, "status")["status"]})
     return row
 
 

@@ -6,7 +6,7 @@ import logging
 import stripe
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
-from sqlalchemy import case, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
@@ -16,7 +16,7 @@ from app.core.locking import Busy
 from app.core.permissions import Role, public, staff_required
 from app.core.routing import load
 from app.extensions import csrf, db
-from app.payments import webhooks
+from app.payments import services, webhooks
 from app.payments.models import Payment, PaymentEvent, PaymentStatus
 
 log = logging.getLogger(__name__)
@@ -86,12 +86,8 @@ def receipt(payment_id: int):
 @staff_required
 def ledger():
     """Staff: every payment, flagged ones first, newest next; filter by status."""
-    wanted = request.args.get("status", "")
-    status = PaymentStatus(wanted) if wanted in {s.value for s in PaymentStatus} else None
-    query = select(Payment).options(selectinload(Payment.refunds))
-    if status is not None:
-        query = query.where(Payment.status == status)
-    query = query.order_by(case((Payment.flagged.is_(None), 1), else_=0), Payment.id.desc())
+    status = services.ledger_status(request.args.get("status", ""))
+    query = services.in_ledger(select(Payment).options(selectinload(Payment.refunds)), status)
     page = db.paginate(query, page=requested_page(), per_page=PER_PAGE, error_out=False)
     payers = {user.id: user for user in db.session.scalars(
         select(User).where(User.id.in_({p.payer_id for p in page.items})))} if page.items else {}

@@ -17,9 +17,10 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, case, select
 
 from app.accounts.models import User
+from app.audit import services as audit
 from app.core.errors import Conflict, InvalidState
 from app.core.locking import lock, relock
 from app.core.permissions import require_staff
@@ -30,6 +31,7 @@ from app.payments.models import Payment, PaymentMethod, PaymentStatus
 from app.payments.refunds import refund, retry_refund
 
 log = logging.getLogger(__name__)
+TRANSFER_RECORDED = audit.register_action("payments.payment.transfer_recorded", _l("Bank transfer marked paid"))
 
 __all__ = [
     "AmountNotAccepted", "PaymentUnavailable", "apply_intent", "cancel_pending", "create_card_payment",
@@ -162,6 +164,8 @@ def record_transfer(actor: User, *, payer: User, purpose: str, scope: str, amoun
     db.session.flush()
     ledger.record(payment, PaymentStatus.PENDING, source="staff", actor=actor, note=f"bank transfer {reference}")
     ledger.move(payment, PaymentStatus.SUCCEEDED, source="staff", actor=actor, note=f"bank transfer {reference}")
+    audit.record(actor, TRANSFER_RECORDED, payment, after=audit.snapshot(
+        payment, "purpose", "scope", "method", "status", "amount", "currency", "transfer_reference", "payer_id"))
     return payment
 
 
@@ -193,3 +197,16 @@ def pending_card_payments(older_than_minutes: float) -> list[tuple[int, str]]:
         Payment.method == PaymentMethod.CARD, Payment.status == PaymentStatus.PENDING,
         Payment.stripe_intent_id.is_not(None), Payment.created_at <= before).order_by(Payment.id))
     return [(row[0], row[1]) for row in rows]
+
+
+def ledger_status(value: str) -> PaymentStatus | None:
+    """The ledger's status filter as read from the query string; anything else means every status."""
+    return PaymentStatus(value) if value in {s.value for s in PaymentStatus} else None
+
+
+def in_ledger(query: Select, status: PaymentStatus | None) -> Select:
+    """`query` (over payments) narrowed to `status` and in the ledger's order, flagged first, newest next: the
+    ledger page and its export."""
+    if status is not None:
+        query = query.where(Payment.status == status)
+    return query.order_by(case((Payment.flagged.is_(None), 1), else_=0), Payment.id.desc())

@@ -21,6 +21,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="template
 
 register_nav_item([Role.STAFF], "staff.dashboard", _l("Staff desk"), order=50)
 register_home_panel([Role.STAFF], "staff/panel.html", order=50)
+register_nav_item([Role.STAFF], "staff.people", _l("People"), order=56)
 
 
 @bp.get("/")
@@ -56,3 +57,6 @@ def revoke_invitation(invitation_id: int):
     if ConfirmForm().validate_on_submit():
         act(lambda: accounts.revoke_invitation(current_user, invitation), _("Invitation withdrawn."))
     return redirect(url_for("staff.invitations"))
+
+from app.staff import people  # noqa: E402, F401  (adds the People pages to bp)
+from app.staff.dashboards import routes as dashboards  # noqa: E402, F401  (adds the dashboard pages to bp)

@@ -68,6 +68,11 @@ class Zone(BilingualMixin, db.Model):
     def name(self, locale: str) -> str:
         return self.in_language("name", locale)
 
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names this row (never a person's name or contact)."""
+        return self.code
+
 
 class Stall(TimestampMixin, db.Model):
     __tablename__ = "stalls_stall"
@@ -103,6 +108,11 @@ class Stall(TimestampMixin, db.Model):
     def fee(self) -> int:
         """What a booking of this stall costs: the price plus the power surcharge when it has power."""
         return self.price + (self.power_surcharge if self.power_watts else 0)
+
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names this row (never a person's name or contact)."""
+        return self.code
 
 
 class BookingStatus(Vocabulary):
@@ -160,6 +170,11 @@ class Booking(TimestampMixin, db.Model):
         if self.status == BookingStatus.CONFIRMED:
             return True
         return self.status == BookingStatus.HELD and self.expires_at is not None and self.expires_at > moment
+
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names this row (never a person's name or contact)."""
+        return f"{self.stall.code} #{self.id}" if self.stall else f"#{self.id}"
 
 
 class BookingEvent(db.Model):

@@ -69,7 +69,7 @@ def test_staff_see_everything_the_applicant_entered(client, staff, app):
     second = review(application, "Juri Dua", [3, 3, 4, 2])
     html = text(client.get(url(application)))
     assert_valid(html, "application page")
-    for shown in ("Ni Kadek Sari", "5171012345678901", "+62 812-3456-7890", application.applicant.email,
+    for shown in ("Ni Kadek Sari", "5171********8901", "+62 812-3456-7890", application.applicant.email,
                   "Sari Batik Digital", "@saribatik", "https://sari.example", "Pitching night",
                   "Pitch summary", "Batik patterns as a service.", "Funding need", "IDR 50 million",
                   "A question since removed from the call", "An answer to a removed question", "Pitch deck (PDF)",

@@ -104,6 +104,11 @@ class Cohort(BilingualMixin, TimestampMixin, db.Model):
     def name(self, locale: str) -> str:
         return self.in_language("name", locale)
 
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names this row (never a person's name or contact)."""
+        return self.name_en or self.name_ind
+
 
 class CohortParticipant(db.Model):
     """A person admitted to a cohort, usually from an accepted festival application (kept when the application is
@@ -161,6 +166,11 @@ class CohortSession(BilingualMixin, TimestampMixin, db.Model):
 
     def title(self, locale: str) -> str:
         return self.in_language("title", locale)
+
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names this row (never a person's name or contact)."""
+        return self.title_en or self.title_ind
 
     @property
     def cross_border(self) -> bool:

@@ -32,6 +32,11 @@ class Certificate(db.Model):
 
     participant: Mapped[CohortParticipant] = relationship()
 
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names this row (never a person's name or contact)."""
+        return self.code
+
 
 class CohortInvitation(db.Model):
     """Staff invite a person by e-mail; opening the link (logged in, or after registering with that address) admits

@@ -72,6 +72,11 @@ class Milestone(BilingualMixin, TimestampMixin, db.Model):
     def title(self, locale: str) -> str:
         return self.in_language("title", locale)
 
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names this row (never a person's name or contact)."""
+        return self.title_en or self.title_ind
+
 
 class ReportStatus(Vocabulary):
     SUBMITTED = "submitted"

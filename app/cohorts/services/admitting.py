@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.audit import services as audit
 from app.cohorts.models import Cohort, CohortParticipant, ParticipantStatus
 from app.cohorts.services.cohorts import admitted_count
 from app.core.clock import now_utc
@@ -23,6 +24,9 @@ from app.festival.models import Application, Call
 from app.festival.models.application import ApplicationStatus
 
 NOT_STAFF = _l("Only staff may admit participants.")
+ADMITTED = audit.register_action("cohorts.participant.admitted", _l("Participant admitted"))
+WITHDRAWN = audit.register_action("cohorts.participant.withdrawn", _l("Participant taken out of the cohort"))
+PARTICIPANT_FIELDS = ("status", "application_id")
 
 
 def candidates(cohort: Cohort) -> list[Application]:
@@ -83,8 +87,11 @@ def admit(actor, cohort: Cohort, application_ids: list[int]) -> list[CohortParti
                           asked=len(applications)), field="application_ids")
     now = now_utc()
     admitted = []
+    befores = []
     for application in applications:
         participant = existing.get(application.applicant_id)
+        befores.append(audit.snapshot(participant, *PARTICIPANT_FIELDS) if participant is not None
+                       else dict.fromkeys(PARTICIPANT_FIELDS))
         if participant is None:
             participant = CohortParticipant(cohort_id=cohort.id, user_id=application.applicant_id)
             db.session.add(participant)
@@ -96,6 +103,8 @@ def admit(actor, cohort: Cohort, application_ids: list[int]) -> list[CohortParti
         participant.flagged_note = ""
         admitted.append(participant)
     db.session.flush()
+    for participant, before in zip(admitted, befores, strict=True):  # one entry per person admitted
+        audit.record(actor, ADMITTED, participant, before=before)
     return admitted
 
 
@@ -106,6 +115,7 @@ def withdraw(actor, participant: CohortParticipant) -> CohortParticipant:
     participant = relock(participant)
     if participant.status == ParticipantStatus.WITHDRAWN:
         raise AlreadyDone(_l("This person has already left the cohort."))
-    participant.status = ParticipantStatus.WITHDRAWN
+    with audit.change(actor, WITHDRAWN, participant, "status"):
+        participant.status = ParticipantStatus.WITHDRAWN
     db.session.flush()
     return participant

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.audit import services as audit
 from app.cohorts.models import (
     Attendance,
     AttendanceStatus,
@@ -42,6 +43,9 @@ class AttendanceRate:
     attended: int
     counted: int
     percent: int
+
+
+MARKED = audit.register_action("cohorts.attendance.marked", _l("Attendance marked"))
 
 
 def _rate(attended: int, counted: int) -> AttendanceRate:
@@ -112,6 +116,8 @@ def mark(actor, session: CohortSession, participant_id: int, status: str) -> Att
     pause = current_app.config.get("TEST_SLEEP_AFTER_CHECK_S")
     if pause:  # tests widen the gap between the read and the insert, to show what the lock prevents
         time.sleep(float(pause))
+    key = f"session_{session.id}"  # on the participant's history, keyed by session, so each mark reads alone
+    before = {key: audit.snapshot(record, "status")["status"] if record is not None else None}
     if record is None:
         record = Attendance(session_id=session.id, participant_id=participant.id)
         db.session.add(record)
@@ -119,4 +125,5 @@ def mark(actor, session: CohortSession, participant_id: int, status: str) -> Att
     record.marked_by_id = actor.id
     record.marked_at = now_utc()
     db.session.flush()
+    audit.record(actor, MARKED, participant, before=before, after={key: audit.snapshot(record, "status")["status"]})
     return record

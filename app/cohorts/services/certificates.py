@@ -14,6 +14,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.audit import services as audit
 from app.cohorts.models import Certificate, Cohort, CohortParticipant
 from app.core.clock import now_utc
 from app.core.errors import AlreadyDone, DomainError
@@ -27,6 +28,9 @@ PREFIX = "DY"
 NOT_STAFF = _l("Only staff may revoke certificates.")
 _READ_AS = str.maketrans({"I": "1", "L": "1", "O": "0"})
 _NOT_CODE = re.compile(r"[^0-9A-Z]")
+
+
+REVOKED = audit.register_action("cohorts.certificate.revoked", _l("Certificate revoked"))
 
 
 def new_code() -> str:
@@ -88,8 +92,10 @@ def revoke(actor, certificate: Certificate, reason: str) -> Certificate:
     certificate = relock(certificate)
     if certificate.revoked_at is not None:
         raise AlreadyDone(_l("This certificate has already been revoked."))
-    certificate.revoked_at = now_utc()
-    certificate.revoked_reason = reason.strip()
+    # Only the moment: the reason is free text that may name the holder.
+    with audit.change(actor, REVOKED, certificate, "revoked_at"):
+        certificate.revoked_at = now_utc()
+        certificate.revoked_reason = reason.strip()
     db.session.flush()
     return certificate
 

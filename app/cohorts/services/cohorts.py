@@ -5,6 +5,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app.audit import services as audit
 from app.cohorts.models import Cohort, CohortMode, CohortParticipant, ParticipantStatus
 from app.core.errors import DomainError
 from app.core.locking import relock
@@ -13,6 +14,10 @@ from app.extensions import db
 from app.festival.models import Edition
 
 NOT_STAFF = _l("Only staff may set up cohorts.")
+
+
+COHORT_CREATED = audit.register_action("cohorts.cohort.created", _l("Cohort created"))
+COHORT_UPDATED = audit.register_action("cohorts.cohort.updated", _l("Cohort changed"))
 
 
 def list_cohorts() -> list[Cohort]:
@@ -56,6 +61,7 @@ def create_cohort(actor, *, name_ind: str, name_en: str, partner: str, starts_on
                     min_attendance_percent=min_attendance_percent)
     db.session.add(cohort)
     db.session.flush()
+    audit.record(actor, COHORT_CREATED, cohort)
     return cohort
 
 
@@ -73,9 +79,11 @@ def update_cohort(actor, cohort: Cohort, *, name_ind: str, name_en: str, partner
     if capacity < admitted:
         raise DomainError(_l("%(count)d people are already admitted: the capacity cannot be lower.", count=admitted),
                           field="capacity")
+    before = audit.snapshot(cohort)
     for name, value in dict(name_ind=name_ind, name_en=name_en, partner=partner, starts_on=starts_on,
                             ends_on=ends_on, capacity=capacity, mode=CohortMode(mode), description=description,
                             edition_id=edition_id, min_attendance_percent=min_attendance_percent).items():
         setattr(cohort, name, value)
     db.session.flush()
+    audit.record(actor, COHORT_UPDATED, cohort, before=before)
     return cohort

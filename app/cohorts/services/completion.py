@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.audit import services as audit
 from app.cohorts.models import (
     Certificate,
     Cohort,
@@ -34,6 +35,7 @@ from app.core.permissions import require_staff
 from app.extensions import db
 
 NOT_STAFF = _l("Only staff may confirm completion.")
+COMPLETED = audit.register_action("cohorts.participant.completed", _l("Completion confirmed"))
 
 
 @dataclass
@@ -116,6 +118,9 @@ def _complete(actor, cohort: Cohort, standing: Standing) -> Certificate:
     standing.participant.completed_at = now_utc()
     certificate = certificates.issue(actor, standing.participant)
     db.session.flush()
+    # One entry per person confirmed, "confirm all" included: each participant's history shows their certificate.
+    audit.record(actor, COMPLETED, standing.participant, before={"completed_at": None, "certificate_id": None},
+                 after={**audit.snapshot(standing.participant, "completed_at"), "certificate_id": certificate.id})
     _tell(certificate, standing.user, cohort)
     return certificate
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.audit import services as audit
 from app.cohorts.models import Cohort, CohortSession, SessionKind, SessionLanguage
 from app.core.errors import DomainError
 from app.core.i18n import TimeZone
@@ -21,6 +22,11 @@ NOT_STAFF = _l("Only staff may change the curriculum.")
 LONGEST = timedelta(hours=24)
 FIELDS = ("kind", "title_ind", "title_en", "facilitator", "facilitator_in_darwin", "starts_at", "ends_at", "zone",
           "place", "online_url", "language")
+
+
+SESSION_ADDED = audit.register_action("cohorts.session.added", _l("Session added"))
+SESSION_UPDATED = audit.register_action("cohorts.session.updated", _l("Session changed"))
+LOGGED = tuple(name for name in FIELDS if name != "facilitator")  # a person's name stays out of the log
 
 
 def sessions_of(cohort_id: int) -> list[CohortSession]:
@@ -67,6 +73,7 @@ def add_session(actor, cohort: Cohort, **values) -> CohortSession:
     session = CohortSession(cohort_id=cohort.id, **{name: values[name] for name in FIELDS})
     db.session.add(session)
     db.session.flush()
+    audit.record(actor, SESSION_ADDED, session, after=audit.snapshot(session, *LOGGED))
     return session
 
 
@@ -76,7 +83,9 @@ def update_session(actor, session: CohortSession, **values) -> CohortSession:
     cohort = relock(session.cohort)
     session = relock(session)
     _check(cohort, values, session.id)
+    before = audit.snapshot(session, *LOGGED)
     for name in FIELDS:
         setattr(session, name, values[name])
     db.session.flush()
+    audit.record(actor, SESSION_UPDATED, session, before=before)
     return session

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.audit import services as audit
 from app.cohorts.models import Cohort, CohortInvitation, CohortParticipant, ParticipantStatus
 from app.cohorts.services.cohorts import admitted_count
 from app.core.clock import now_utc
@@ -30,6 +31,9 @@ NOT_STAFF = _l("Only staff may invite people to a cohort.")
 UNKNOWN = _l("This invitation link is not valid. It may have been copied incompletely, or replaced by a newer one.")
 EXPIRED = _l("This invitation has expired. Ask the D'Youth team for a new one.")
 REVOKED = _l("This invitation has been withdrawn by the D'Youth team.")
+INVITATION_SENT = audit.register_action("cohorts.invitation.sent", _l("Cohort invitation sent"))
+INVITATION_REVOKED = audit.register_action("cohorts.invitation.revoked", _l("Cohort invitation withdrawn"))
+LOGGED = ("cohort_id", "locale", "expires_at", "revoked_at")  # never the address nor the token's hash
 
 
 def digest(token: str) -> str:
@@ -83,6 +87,7 @@ def invite(actor, cohort: Cohort, email: str, locale: str) -> CohortInvitation:
     invitation.expires_at = now + VALID_FOR
     invitation.accepted_at = invitation.accepted_by_id = invitation.revoked_at = None
     db.session.flush()
+    audit.record(actor, INVITATION_SENT, invitation, after=audit.snapshot(invitation, *LOGGED))
     queue_mail(email, "cohorts/mail/invitation", locale, cohort=cohort, inviter=actor, invitation=invitation,
                link=external_url("cohorts.invitation", token=token))
     return invitation
@@ -97,7 +102,8 @@ def revoke(actor, invitation: CohortInvitation) -> CohortInvitation:
                               "instead."))
     if invitation.revoked_at is not None:
         raise AlreadyDone(_l("This invitation has already been withdrawn."))
-    invitation.revoked_at = now_utc()
+    with audit.change(actor, INVITATION_REVOKED, invitation, "revoked_at"):
+        invitation.revoked_at = now_utc()
     db.session.flush()
     return invitation
 

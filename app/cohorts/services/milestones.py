@@ -10,6 +10,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app.audit import services as audit
 from app.cohorts.models import Cohort, Milestone, ProgressReport
 from app.core.errors import Conflict, DomainError
 from app.core.locking import relock
@@ -18,6 +19,11 @@ from app.extensions import db
 
 NOT_STAFF = _l("Only staff may change milestones.")
 FIELDS = ("title_ind", "title_en", "description", "due_on", "required")
+
+
+MILESTONE_CREATED = audit.register_action("cohorts.milestone.created", _l("Milestone created"))
+MILESTONE_UPDATED = audit.register_action("cohorts.milestone.updated", _l("Milestone changed"))
+MILESTONE_DELETED = audit.register_action("cohorts.milestone.deleted", _l("Milestone deleted"))
 
 
 def milestones_of(cohort_id: int) -> list[Milestone]:
@@ -46,14 +52,17 @@ def create_milestone(actor, cohort: Cohort, **values) -> Milestone:
     milestone = Milestone(cohort_id=cohort.id, **_check(cohort, values))
     db.session.add(milestone)
     db.session.flush()
+    audit.record(actor, MILESTONE_CREATED, milestone)
     return milestone
 
 
 def update_milestone(actor, milestone: Milestone, **values) -> Milestone:
     require_staff(actor, NOT_STAFF)
     milestone = relock(milestone)
-    for name, value in _check(milestone.cohort, values).items():
-        setattr(milestone, name, value)
+    checked = _check(milestone.cohort, values)
+    with audit.change(actor, MILESTONE_UPDATED, milestone, *checked):
+        for name, value in checked.items():
+            setattr(milestone, name, value)
     db.session.flush()
     return milestone
 
@@ -68,6 +77,7 @@ def delete_milestone(actor, milestone: Milestone) -> int:
         raise Conflict(_l("This milestone has %(count)d report(s): it can no longer be deleted. Edit it instead.",
                           count=reported))
     cohort_id = milestone.cohort_id
+    audit.record(actor, MILESTONE_DELETED, milestone, before=audit.snapshot(milestone), deleted=True)
     db.session.delete(milestone)
     db.session.flush()
     return cohort_id

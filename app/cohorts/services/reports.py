@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.audit import services as audit
 from app.cohorts.models import (
     CohortParticipant,
     Milestone,
@@ -35,6 +36,8 @@ from app.extensions import db
 from app.mentoring.services.access import is_mentor_of
 
 NOT_STAFF = _l("Only staff may decide on a report.")
+DECIDED = audit.register_action("cohorts.report.decided", _l("Progress report decided"))
+COMMENTED = audit.register_action("cohorts.report.commented", _l("Progress report commented by staff"))
 ACCEPT, CHANGES = "accept", "changes"
 
 
@@ -184,6 +187,8 @@ def comment(actor, report: ProgressReport, body: str) -> ReportComment:
     note = ReportComment(report_id=report.id, author_id=actor.id, body=body)
     db.session.add(note)
     db.session.flush()
+    if is_staff(actor):  # the mentor's and the participant's comments are not staff actions
+        audit.record(actor, COMMENTED, report, after={"comment_id": note.id})
     return note
 
 
@@ -205,9 +210,11 @@ def decide(actor, report: ProgressReport, decision: str, note: str) -> ProgressR
     pause = current_app.config.get("TEST_SLEEP_AFTER_CHECK_S")
     if pause:  # tests widen the gap between the check and the write, to show what the lock prevents
         time.sleep(float(pause))
+    before = audit.snapshot(report, "status")
     report.status = wanted
     report.decided_at = now_utc()
     report.decided_by_id = actor.id
+    audit.record(actor, DECIDED, report, before=before)
     if note:
         db.session.add(ReportComment(report_id=report.id, author_id=actor.id, body=note))
     db.session.flush()

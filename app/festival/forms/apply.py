@@ -14,6 +14,7 @@ import phonenumbers
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, DateField, IntegerField, MonthField, SelectField, StringField, TextAreaField, URLField
+from wtforms.fields import HiddenField
 from wtforms.validators import Length, NumberRange, StopValidation, ValidationError
 
 from app.core.clock import now_utc
@@ -268,10 +269,10 @@ def files_form(pdf_questions: list[CallQuestion], locale: str) -> Form:
 
 class SubmitForm(Form):
     consent = BooleanField(
-        _l("I agree that the City of Denpasar processes the personal data in this application to select "
-           "participants and to contact me about the festival."),
+        _l("I have read the consent text above and agree to the processing of my personal data as it says."),
         validators=[Required(_l("Please agree to the processing of your personal data."))],
     )
+    guardian = HiddenField()  # no value: where the "your guardian has not confirmed" message is shown (privacy)
 
 
 class WithdrawForm(Form):

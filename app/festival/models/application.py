@@ -110,6 +110,11 @@ class Application(TimestampMixin, db.Model):
     def is_draft(self) -> bool:
         return self.status == ApplicationStatus.DRAFT
 
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names this row (never a person's name or contact)."""
+        return self.reference or f"#{self.id}"
+
 
 class ApplicationEvent(db.Model):
     """Every status change: who, when, from what to what, and the message sent with it."""

@@ -65,6 +65,11 @@ class Call(BilingualMixin, TimestampMixin, db.Model):
         """One of the public page's texts: intro, eligibility, fee_note or next_steps."""
         return self.in_language(name, locale)
 
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names this row (never a person's name or contact)."""
+        return f"{self.edition.code if self.edition else ''} {self.name_en or self.name_ind}".strip()
+
 
 class QuestionKind(Vocabulary):
     SHORT_TEXT = "short_text"
@@ -107,6 +112,11 @@ class CallQuestion(BilingualMixin, db.Model):
     def help(self, locale: str) -> str:
         return self.in_language("help", locale)
 
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names this row (never a person's name or contact)."""
+        return self.key
+
 
 class RubricCriterion(BilingualMixin, db.Model):
     __tablename__ = "festival_rubric_criterion"
@@ -127,6 +137,11 @@ class RubricCriterion(BilingualMixin, db.Model):
     anchor_high_en: Mapped[str] = mapped_column(String(200), default="")
 
     call: Mapped[Call] = relationship(back_populates="criteria")
+
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names this row (never a person's name or contact)."""
+        return self.name_en or self.name_ind
 
     def name(self, locale: str) -> str:
         return self.in_language("name", locale)

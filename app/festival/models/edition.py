@@ -55,3 +55,8 @@ class Edition(TimestampMixin, db.Model):
     def window_is_open(self, moment: datetime) -> bool:
         return self.applications_open_at <= moment < self.applications_close_at
 
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names this row (never a person's name or contact)."""
+        return self.code
+

@@ -34,6 +34,9 @@ from app.festival.models.application import ApplicationStatus as S
 from app.festival.routes import bp
 from app.festival.services import drafts, prefill, uploads
 from app.festival.services.access import can_follow_application, is_owner_or_staff
+from app.privacy import consent_texts
+from app.privacy.guardian_form import review_panel
+from app.privacy.services import guardian as guardian_service
 
 LAST_STEP = drafts.STEPS[-1]
 
@@ -231,7 +234,8 @@ def _review_step(application: Application):
     missing = drafts.missing_answers(application)
     return _render("step_review.html", application=application, step=5, form=form, missing=missing,
                    deadline_passed=now_utc() >= application.call.edition.applications_close_at,
-                   show_personal=True)
+                   show_personal=True, consent_text=consent_texts.text(),
+                   guardian=review_panel(application, guardian_service.today_in_denpasar()))
 
 
 @bp.post("/applications/<int:application_id>/step/<int:step>/autosave")

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select
 
 from app.accounts.models import User
+from app.audit import services as audit
 from app.core.clock import now_utc
 from app.core.errors import Conflict, InvalidState, NotAllowed
 from app.core.locking import lock, lock_all, relock
@@ -25,6 +26,9 @@ from app.festival.services import workflow
 
 REVIEWABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW)
 _CHUNK = 500  # ids per IN (...) list
+ASSIGNED = audit.register_action("festival.application.reviewer_assigned", _l("Reviewer assigned"))
+UNASSIGNED = audit.register_action("festival.application.reviewer_removed", _l("Reviewer removed"))
+DISTRIBUTED = audit.register_action("festival.call.reviewers_distributed", _l("Reviewers distributed"))
 
 
 @dataclass(frozen=True)
@@ -150,8 +154,11 @@ def assign_reviewer(application: Application, reviewer: User, actor: User) -> Re
     assignment = ReviewAssignment(application=application, reviewer=reviewer, assigned_by_id=actor.id,
                                   assigned_at=now_utc())
     db.session.add(assignment)
+    before = audit.snapshot(application, "status")
     start_review(application, actor)
     db.session.flush()
+    audit.record(actor, ASSIGNED, application, before={**before, "reviewer_id": None},
+                 after={**audit.snapshot(application, "status"), "reviewer_id": reviewer.id})
     notify_reviewers({reviewer.id: 1}, application.call)
     return assignment
 
@@ -173,6 +180,8 @@ def remove_assignment(assignment: ReviewAssignment, actor: User) -> None:
         raise InvalidState(_l("This reviewer has already submitted a review; it cannot be removed."))
     if assignment.status == AssignmentStatus.CONFLICT:
         raise InvalidState(_l("A declared conflict stays on record so that the reviewer is not assigned again."))
+    audit.record(actor, UNASSIGNED, assignment.application, before={"reviewer_id": assignment.reviewer_id},
+                 after={"reviewer_id": None})
     db.session.delete(assignment)
     db.session.flush()
 
@@ -265,6 +274,11 @@ def distribute(call: Call, actor: User) -> DistributionResult:
         for application in lock_all(Application, chunk):
             start_review(application, actor, flush=False, locked=True)  # one flush per chunk, not per application
         db.session.flush()
+    # One entry for the run, on the call: every assignment row already carries who made it and when, so thousands
+    # of per-application entries would repeat them; the entry lists the applications the run gave reviewers to.
+    audit.record(actor, DISTRIBUTED, call, after={
+        "assigned": len(rows), "unfilled": unfilled,
+        "application_ids": sorted({row["application_id"] for row in rows})})
     return DistributionResult(assigned=len(rows), unfilled=unfilled, applications=len(applications))
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
+from app.audit import services as audit
 from app.core.clock import now_utc
 from app.core.errors import AlreadyDone, InvalidState
 from app.core.locking import lock_all, relock
@@ -33,6 +34,11 @@ UNDECIDED = (S.SUBMITTED, S.UNDER_REVIEW, S.WAITLISTED)
 REVISABLE = (S.ACCEPTED, S.REJECTED)
 REVISED_MAIL = "festival/mail/revised"
 STAFF_ONLY = _l("Only staff can decide on applications.")
+DRAFTED = audit.register_action("festival.application.decision_drafted", _l("Decision drafted"))
+DRAFT_CLEARED = audit.register_action("festival.application.draft_cleared", _l("Drafted decision cleared"))
+RELEASED = audit.register_action("festival.application.decision_released", _l("Decision released"))
+REVISED = audit.register_action("festival.application.decision_revised", _l("Decision revised"))
+DRAFT_FIELDS = ("draft_decision",)  # not the message: free text to the applicant may name them
 
 
 def _require_decision(decision: S) -> None:
@@ -67,10 +73,12 @@ def warnings(application: Application) -> list[str]:
 
 
 def _draft(actor: User, application: Application, decision: S, message: str) -> None:
-    application.draft_decision = decision
-    application.draft_message = message.strip()
-    application.draft_decided_by_id = actor.id
-    application.draft_decided_at = now_utc()
+    # One entry per application, bulk drafts included: each application's history shows its own draft.
+    with audit.change(actor, DRAFTED, application, *DRAFT_FIELDS):
+        application.draft_decision = decision
+        application.draft_message = message.strip()
+        application.draft_decided_by_id = actor.id
+        application.draft_decided_at = now_utc()
 
 
 def _draftable(application: Application, decision: S) -> bool:
@@ -96,6 +104,8 @@ def clear_draft(actor: User, application: Application) -> None:
     application = relock(application)
     if application.draft_decision is None:
         raise AlreadyDone(_l("This application has no drafted decision."))
+    audit.record(actor, DRAFT_CLEARED, application, before=audit.snapshot(application, *DRAFT_FIELDS),
+                 after={"draft_decision": None})
     application.draft_decision = None
     application.draft_message = ""
     application.draft_decided_by_id = None
@@ -157,7 +167,9 @@ def release(actor: User, call: Call) -> BulkOutcome:
         application.draft_decision, application.draft_message = None, ""
         application.draft_decided_by_id, application.draft_decided_at = None, None
         if _draftable(application, target):
+            before = audit.snapshot(application, "status")
             transition(application, target, actor, message, locked=True)
+            audit.record(actor, RELEASED, application, before=before)
             outcome.decided.append(application)
         else:  # withdrawn meanwhile: the draft is dropped
             outcome.skipped.append(application)
@@ -175,7 +187,9 @@ def revise(actor: User, application: Application, decision: S, reason: str) -> N
     application = relock(application)
     if application.status not in REVISABLE:
         raise InvalidState(_l("Only a released acceptance or rejection can be revised."), field="decision")
+    before = audit.snapshot(application, "status")
     transition(application, decision, actor, reason, locked=True, mail=REVISED_MAIL)
+    audit.record(actor, REVISED, application, before=before)
 
 
 @dataclass

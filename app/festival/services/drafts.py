@@ -24,6 +24,9 @@ from app.festival.services import eligibility, workflow
 from app.festival.services.access import can_edit_application
 from app.festival.services.uploads import pdf_for
 from app.festival.vocab import District, Stage, Subsector
+from app.privacy.models.consent import ConsentPurpose
+from app.privacy.services import consent as consent_records
+from app.privacy.services import guardian
 
 STEPS = (1, 2, 3, 4, 5)
 STEP_TITLES = {
@@ -165,7 +168,9 @@ def submit(application: Application, consent: bool, actor: User) -> ApplicationE
         raise Incomplete(missing)
     if not consent:
         raise DomainError(_l("Please agree to the processing of your personal data."), field="consent")
+    guardian.check_confirmed(application, guardian.today_in_denpasar())  # under 18: a parent or guardian agreed
     application.consent_at = now_utc()
+    consent_records.record(actor, ConsentPurpose.APPLICATION, locale=actor.locale, application=application)
     return workflow.transition(application, ApplicationStatus.SUBMITTED, actor, locked=True)
 
 

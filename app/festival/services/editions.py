@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from app.accounts.models import User
+from app.audit import services as audit
 from app.core import permissions
 from app.core.errors import Conflict, DomainError
 from app.extensions import db
@@ -19,6 +20,8 @@ from app.festival.models import Application, Call, Edition, EditionStatus
 from app.festival.models.application import ApplicationStatus
 
 DENPASAR = ZoneInfo("Asia/Makassar")
+CREATED = audit.register_action("festival.edition.created", _l("Festival edition created"))
+UPDATED = audit.register_action("festival.edition.updated", _l("Festival edition changed"))
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CODE_RE = re.compile(r"^[A-Z0-9]{2,10}$")
 SLUG_MAX = 60
@@ -141,6 +144,7 @@ def _save_edition(actor: User, edition: Edition | None, *, name: str, slug: str,
                               opens_at=opens_at, closes_at=closes_at)
     if problems:
         raise Invalid(problems)  # checked before anything changes: nothing is stored half-way
+    before = audit.snapshot(edition) if edition is not None else None
     if edition is None:
         edition = Edition()
         db.session.add(edition)
@@ -150,6 +154,7 @@ def _save_edition(actor: User, edition: Edition | None, *, name: str, slug: str,
     edition.applications_open_at, edition.applications_close_at = opens_at, closes_at
     edition.status = EditionStatus(status)
     db.session.flush()
+    audit.record(actor, UPDATED if before is not None else CREATED, edition, before=before)
     return edition
 
 

@@ -113,6 +113,13 @@ def list_applications(actor: User, filters: ApplicationFilters | None, page: int
     return ApplicationPage(list(db.session.execute(query)), total)
 
 
+def matching(query: Select, filters: ApplicationFilters, *, ordered: bool = True) -> Select:
+    """`query` (over applications joined to their call) narrowed, and ordered unless `ordered=False`, exactly as the
+    staff list is under `filters`: the list's export counts and streams with it."""
+    query = _where(query, filters)
+    return _ordered(query, filters.sort) if ordered else query
+
+
 def page_count(total: int, per_page: int) -> int:
     return max((total + per_page - 1) // per_page, 1)
 

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.audit import services as audit
 from app.core.errors import Conflict, DomainError, InvalidState
 from app.extensions import db
 from app.festival.models import Application, Call, CallQuestion, Edition, RubricCriterion
@@ -27,6 +28,16 @@ CALL_PAGE_TEXTS = ("intro_ind", "intro_en", "eligibility_ind", "eligibility_en",
                    "next_steps_ind", "next_steps_en")
 CRITERION_ANCHORS = ("anchor_low_ind", "anchor_low_en", "anchor_high_ind", "anchor_high_en")
 SCALE = (1, 5)  # every criterion is scored on this scale; weights say how much each counts
+CALL_CREATED = audit.register_action("festival.call.created", _l("Call created"))
+CALL_UPDATED = audit.register_action("festival.call.updated", _l("Call changed"))
+QUESTION_ADDED = audit.register_action("festival.question.added", _l("Call question added"))
+QUESTION_UPDATED = audit.register_action("festival.question.updated", _l("Call question changed"))
+QUESTION_DELETED = audit.register_action("festival.question.deleted", _l("Call question deleted"))
+QUESTION_MOVED = audit.register_action("festival.question.moved", _l("Call question moved"))
+CRITERION_ADDED = audit.register_action("festival.criterion.added", _l("Rubric criterion added"))
+CRITERION_UPDATED = audit.register_action("festival.criterion.updated", _l("Rubric criterion changed"))
+CRITERION_DELETED = audit.register_action("festival.criterion.deleted", _l("Rubric criterion deleted"))
+CRITERION_MOVED = audit.register_action("festival.criterion.moved", _l("Rubric criterion moved"))
 LOCKED = _l("This call already has submitted applications, so its questions and criteria can no longer be deleted "
             "and a question's key and kind can no longer change. You can still correct wording and weights.")
 
@@ -93,17 +104,20 @@ def create_call(actor: User, edition: Edition, *, kind: CallKind, **fields) -> C
     add_defaults(call)
     db.session.add(call)
     db.session.flush()
+    audit.record(actor, CALL_CREATED, call)
     return call
 
 
 def update_call(actor: User, call: Call, *, kind: CallKind, **fields) -> Call:
     require_staff(actor)
+    before = audit.snapshot(call)
     kind = CallKind(kind)
     if kind != call.kind and application_count(call):
         raise InvalidState(_l("The kind cannot change: people have already applied to this call."), field="kind")
     _fill_call(call, **fields)
     call.kind = kind
     db.session.flush()
+    audit.record(actor, CALL_UPDATED, call, before=before)
     return call
 
 
@@ -155,12 +169,14 @@ def add_question(actor: User, call: Call, *, key: str, kind: QuestionKind, **fie
     _fill_question(question, key=key, kind=kind, **fields)
     call.questions.append(question)
     db.session.flush()
+    audit.record(actor, QUESTION_ADDED, question)
     return question
 
 
 def update_question(actor: User, question: CallQuestion, *, key: str, kind: QuestionKind,
                     **fields) -> CallQuestion:
     require_staff(actor)
+    before = audit.snapshot(question)
     key, kind = key.strip(), QuestionKind(kind)
     call = question.call
     problems = _check_question(call, question, key=key, kind=kind, label_ind=fields["label_ind"],
@@ -173,6 +189,7 @@ def update_question(actor: User, question: CallQuestion, *, key: str, kind: Ques
         _guard_locked(call, "kind")
     _fill_question(question, key=key, kind=kind, **fields)
     db.session.flush()
+    audit.record(actor, QUESTION_UPDATED, question, before=before)
     return question
 
 
@@ -180,6 +197,7 @@ def delete_question(actor: User, question: CallQuestion) -> None:
     require_staff(actor)
     call = question.call
     _guard_locked(call)
+    audit.record(actor, QUESTION_DELETED, question, before=audit.snapshot(question), deleted=True)
     call.removed_question_labels = {**(call.removed_question_labels or {}),
                                     question.key: {"ind": question.label_ind, "en": question.label_en}}
     call.questions.remove(question)
@@ -189,7 +207,8 @@ def delete_question(actor: User, question: CallQuestion) -> None:
 
 def move_question(actor: User, question: CallQuestion, direction: str) -> None:
     require_staff(actor)
-    _move(question.call.questions, question, direction)
+    with audit.change(actor, QUESTION_MOVED, question, "position"):
+        _move(question.call.questions, question, direction)
     db.session.flush()
 
 
@@ -220,12 +239,14 @@ def add_criterion(actor: User, call: Call, **fields) -> RubricCriterion:
     _fill_criterion(criterion, **fields)
     call.criteria.append(criterion)
     db.session.flush()
+    audit.record(actor, CRITERION_ADDED, criterion)
     return criterion
 
 
 def update_criterion(actor: User, criterion: RubricCriterion, **fields) -> RubricCriterion:
     require_staff(actor)
-    _fill_criterion(criterion, **fields)
+    with audit.change(actor, CRITERION_UPDATED, criterion):
+        _fill_criterion(criterion, **fields)
     db.session.flush()
     return criterion
 
@@ -236,6 +257,7 @@ def delete_criterion(actor: User, criterion: RubricCriterion) -> None:
     _guard_locked(call)
     if len(call.criteria) <= 1:
         raise InvalidState(_l("A rubric needs at least one criterion: add another before deleting this one."))
+    audit.record(actor, CRITERION_DELETED, criterion, before=audit.snapshot(criterion), deleted=True)
     call.criteria.remove(criterion)
     _renumber(call.criteria)
     db.session.flush()
@@ -243,7 +265,8 @@ def delete_criterion(actor: User, criterion: RubricCriterion) -> None:
 
 def move_criterion(actor: User, criterion: RubricCriterion, direction: str) -> None:
     require_staff(actor)
-    _move(criterion.call.criteria, criterion, direction)
+    with audit.change(actor, CRITERION_MOVED, criterion, "position"):
+        _move(criterion.call.criteria, criterion, direction)
     db.session.flush()
 
 

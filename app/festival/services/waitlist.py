@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.audit import services as audit
 from app.core.errors import Conflict, InvalidState
 from app.core.events import application_status_changed
 from app.core.locking import relock
@@ -24,6 +25,8 @@ from app.extensions import db
 from app.festival.models import Application, ApplicationEvent, Call
 from app.festival.models.application import ApplicationStatus as S
 from app.festival.services.workflow import transition
+
+OFFERED = audit.register_action("festival.application.place_offered", _l("Waiting-list place offered"))
 
 # Best first: highest mean score, then the earliest submission; unscored applications last.
 WAITING_ORDER = (Application.score_mean.is_(None), Application.score_mean.desc(), Application.submitted_at.asc(),
@@ -159,5 +162,7 @@ def offer_place(actor: User, call: Call, application: Application, message: str 
     if offer.candidate.id != application.id:
         raise Conflict(_l("%(reference)s is no longer first on the waiting list; %(other)s is.",
                           reference=application.reference, other=offer.candidate.reference))
+    before = audit.snapshot(application, "status")
     transition(application, S.ACCEPTED, actor, message.strip() or _offer_message(application.applicant), locked=True)
+    audit.record(actor, OFFERED, application, before=before)
     return application

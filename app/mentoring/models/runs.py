@@ -77,6 +77,11 @@ class MatchRun(db.Model):
     cohort: Mapped[Cohort] = relationship()
     rows: Mapped[list["ProposedPair"]] = relationship(back_populates="run", order_by="ProposedPair.id")
 
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names this row (never a person's name or contact)."""
+        return f"{self.cohort.audit_label} run {self.number}" if self.cohort else f"run {self.number}"
+
 
 class ProposedPair(db.Model):
     """One participant's line in a run: their mentor, score and its parts (`parts`: a list of {"part", "points",

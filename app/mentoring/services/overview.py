@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from app.audit import services as audit
 from app.cohorts.models import CohortParticipant
 from app.core.clock import now_utc
 from app.core.errors import AlreadyDone, InvalidState
@@ -19,6 +20,7 @@ from app.extensions import db
 from app.mentoring.models import Meeting, Mentorship, MentorshipStatus
 
 QUIET_AFTER = timedelta(days=30)
+ENDED = audit.register_action("mentoring.mentorship.ended", _l("Mentor pair ended by staff"))
 ENDABLE = (MentorshipStatus.OFFERED, MentorshipStatus.ACCEPTED)
 
 
@@ -82,7 +84,8 @@ def end_pair(actor, pair: Mentorship) -> Mentorship:
         raise AlreadyDone(_l("This pair has already ended."))
     if pair.status not in ENDABLE:
         raise InvalidState(_l("Only an offered or active pair can be ended."))
-    pair.status = MentorshipStatus.ENDED
-    pair.ended_at = now_utc()
+    with audit.change(actor, ENDED, pair, "status", "ended_at"):
+        pair.status = MentorshipStatus.ENDED
+        pair.ended_at = now_utc()
     db.session.flush()
     return pair

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.audit import services as audit
 from app.cohorts.models import Cohort, CohortParticipant, ParticipantStatus
 from app.core.errors import AlreadyDone, Conflict, DomainError, InvalidState
 from app.core.locking import relock
@@ -15,6 +16,11 @@ from app.mentoring.services.access import SEEN_BY_MENTOR as LIVE
 from app.mentoring.services.profiles import profile_of
 
 NOT_STAFF = _l("Only staff may set up mentor matching.")
+# On the cohort: its page's history then shows who set up its matching.
+MENTOR_ADDED = audit.register_action("mentoring.pool.mentor_added", _l("Mentor added to a cohort"))
+MENTOR_REMOVED = audit.register_action("mentoring.pool.mentor_removed", _l("Mentor removed from a cohort"))
+RULE_ADDED = audit.register_action("mentoring.rule.added", _l("Pair pinned or forbidden"))
+RULE_REMOVED = audit.register_action("mentoring.rule.removed", _l("Pair rule removed"))
 
 
 def candidates(cohort: Cohort) -> list[User]:
@@ -38,6 +44,7 @@ def add_mentor(actor, cohort: Cohort, mentor_id: int, capacity: int | None) -> C
                         added_by_id=getattr(actor, "id", None))
     db.session.add(link)
     db.session.flush()
+    audit.record(actor, MENTOR_ADDED, cohort, after={"mentor_id": mentor_id, "capacity": capacity})
     return link
 
 
@@ -54,6 +61,8 @@ def remove_mentor(actor, link: CohortMentor) -> None:
     for rule in db.session.scalars(select(PairRule).where(
             PairRule.cohort_id == link.cohort_id, PairRule.mentor_id == link.mentor_id, PairRule.kind == RuleKind.PIN)):
         db.session.delete(rule)
+    audit.record(actor, MENTOR_REMOVED, link.cohort, before={"mentor_id": link.mentor_id, "capacity": link.capacity},
+                 deleted=True)
     db.session.delete(link)
     db.session.flush()
 
@@ -83,13 +92,20 @@ def add_rule(actor, cohort: Cohort, participant_id: int, mentor_id: int, kind: s
                     created_by_id=getattr(actor, "id", None))
     db.session.add(rule)
     db.session.flush()
+    audit.record(actor, RULE_ADDED, cohort, after=_rule_values(rule))
     return rule
+
+
+def _rule_values(rule: PairRule) -> dict:
+    return {"rule_id": rule.id, **audit.snapshot(rule, "kind", "participant_id", "mentor_id")}
 
 
 def remove_rule(actor, rule: PairRule) -> None:
     require_staff(actor, NOT_STAFF)
-    relock(db.session.get(Cohort, rule.cohort_id))
-    db.session.delete(relock(rule))
+    cohort = relock(db.session.get(Cohort, rule.cohort_id))
+    rule = relock(rule)
+    audit.record(actor, RULE_REMOVED, cohort, before=_rule_values(rule), deleted=True)
+    db.session.delete(rule)
     db.session.flush()
 
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.audit import services as audit
 from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import TimeZone
 from app.core.permissions import Role
@@ -13,6 +14,14 @@ from app.core.vocab import Subsector
 from app.extensions import db
 from app.mentoring.models import MentorProfile
 from app.mentoring.vocab import Function, Language
+
+EDITED_BY_STAFF = audit.register_action("mentoring.profile.edited", _l("Mentor profile edited by staff"))
+LOGGED = ("organisation", "country", "subsectors", "functions", "languages", "capacity", "hours_start", "hours_end",
+          "zone")  # not the bio: free text about the person
+
+
+def _logged(profile: MentorProfile) -> dict:
+    return audit.snapshot(profile, *LOGGED)
 
 
 def may_edit(actor, mentor: User) -> bool:
@@ -56,6 +65,7 @@ def save_profile(actor, mentor: User, *, organisation: str, country: str, subsec
     if zone not in {member.value for member in TimeZone}:
         raise DomainError(_l("Choose a time zone from the list."), field="zone")
     profile = profile_of(mentor.id)
+    before = _logged(profile) if profile is not None else dict.fromkeys(LOGGED)
     if profile is None:
         profile = MentorProfile(user_id=mentor.id)
         db.session.add(profile)
@@ -69,4 +79,6 @@ def save_profile(actor, mentor: User, *, organisation: str, country: str, subsec
     profile.zone = TimeZone(zone)
     profile.bio = bio
     db.session.flush()
+    if actor.id != mentor.id:  # a mentor's own edits are not staff actions
+        audit.record(actor, EDITED_BY_STAFF, profile, before=before, after=_logged(profile))
     return profile

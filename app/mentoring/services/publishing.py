@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.audit import services as audit
 from app.cohorts.models import CohortParticipant, ParticipantStatus
 from app.core.clock import now_utc
 from app.core.errors import AlreadyDone, DomainError, InvalidState
@@ -23,6 +24,7 @@ from app.mentoring.models import CohortMentor, MatchRun, MentorProfile, Mentorsh
 from app.mentoring.services.inputs import live_counts, live_participants
 
 NOT_STAFF = _l("Only staff may publish a matcher run.")
+PUBLISHED = audit.register_action("mentoring.run.published", _l("Matcher run published"))
 
 
 def _changed(run: MatchRun, what) -> InvalidState:
@@ -77,10 +79,14 @@ def publish(actor, run: MatchRun) -> list[Mentorship]:
                           offered_at=now)
         db.session.add(pair)
         made.append(pair)
+    before = audit.snapshot(run, "status")
     run.status = RunStatus.PUBLISHED
     run.published_at = now
     run.published_by_id = getattr(actor, "id", None)
     db.session.flush()
+    # One entry for the publication, on the run; each mentorship made carries the run's id.
+    audit.record(actor, PUBLISHED, run, before={**before, "mentorship_ids": None},
+                 after={**audit.snapshot(run, "status"), "mentorship_ids": [pair.id for pair in made]})
     notify(made)
     return made
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from app.accounts.models import User
+from app.audit import services as audit
 from app.cohorts.models import Cohort, CohortParticipant
 from app.core.errors import DomainError
 from app.core.locking import relock
@@ -25,6 +26,7 @@ from app.mentoring.models import MatchRun, MentorProfile, Mentorship, Mentorship
 from app.mentoring.services.inputs import CohortInputs, build, exact_reason, forbidden_for, waiting
 
 NOT_STAFF = _l("Only staff may run the matcher.")
+RUN_STARTED = audit.register_action("mentoring.run.started", _l("Matcher run started"))
 
 
 class NotInRun(Vocabulary):
@@ -111,6 +113,8 @@ def start_run(actor, cohort: Cohort) -> MatchRun:
     for participant_id in inputs.without_needs:
         db.session.add(ProposedPair(run_id=run.id, participant_id=participant_id, unmatched_reason=NEEDS_NOT_GIVEN))
     db.session.flush()
+    audit.record(actor, RUN_STARTED, run,
+                 after=audit.snapshot(run, "cohort_id", "number", "status", "matched", "unmatched", "total_score"))
     return run
 
 

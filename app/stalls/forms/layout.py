@@ -163,3 +163,9 @@ class OverviewFilterForm(Form):
 
     def set_zones(self, zones: list, locale: str) -> None:
         self.zone.choices = choices([("", _l("Any zone")), *((zone.id, zone.name(locale)) for zone in zones)])
+
+    def filters(self) -> tuple[int | None, StallState | None]:
+        """The valid choices as (zone id, state), None for "any" (call `validate()` first); the page and its export."""
+        zone_id = self.zone.data if not self.zone.errors and self.zone.data else None
+        state = StallState(self.state.data) if not self.state.errors and self.state.data else None
+        return zone_id, state

@@ -50,8 +50,7 @@ def staff_overview(edition_id: int):
     form = OverviewFilterForm(formdata=request.args)
     form.set_zones(zones, current_locale())
     form.validate()
-    zone_id = form.zone.data if not form.zone.errors and form.zone.data else None
-    state = StallState(form.state.data) if not form.state.errors and form.state.data else None
+    zone_id, state = form.filters()
     moment = now_utc()
     seen = overview(edition.id, moment, zone_id=zone_id, state=state)
     edit_link = url_for_each("stalls.edit_stall", "stall_id")

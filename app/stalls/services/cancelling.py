@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.audit import services as audit
 from app.core.clock import now_utc
 from app.core.errors import AlreadyDone, InvalidState, NotAllowed
 from app.core.locking import lock, lock_all
@@ -106,6 +107,8 @@ def lock_booking(booking: Booking) -> tuple[list[Payment], Booking]:
     return payments, lock(Booking, booking.id)
 
 
+CANCELLED = audit.register_action("stalls.booking.cancelled", _l("Stall booking cancelled by staff"))
+
 REASON_NOTES = {
     RefundReason.CANCELLED_BY_APPLICANT: "cancelled by the applicant",
     RefundReason.CANCELLED_BY_STAFF: "cancelled by staff",
@@ -124,6 +127,7 @@ def cancel_booking(actor: User | None, booking: Booking, reason: RefundReason, *
         raise AlreadyDone(_l("This booking has already ended."))
     chosen = percent if percent is not None else policy_percent(booking, moment)
     was = booking.status
+    before = audit.snapshot(booking, "status", "release_reason")
     holds.release(booking, actor, f"{REASON_NOTES.get(reason, reason.value)} ({chosen}%)", moment=moment)
     booking.release_reason = reason.value[:32]
     refunded = 0
@@ -138,6 +142,9 @@ def cancel_booking(actor: User | None, booking: Booking, reason: RefundReason, *
         refunded += amount
     _tell_applicant(booking, was, chosen, refunded, reason)
     db.session.flush()
+    if actor is not None and actor.has_role(Role.STAFF):  # the applicant's own cancellation is not a staff action
+        audit.record(actor, CANCELLED, booking, before=before, after={
+            **audit.snapshot(booking, "status", "release_reason"), "refund_percent": chosen, "refunded": refunded})
     return refunded
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app.audit import services as audit
 from app.core.clock import now_utc
 from app.core.errors import AlreadyDone, Conflict, DomainError
 from app.core.locking import lock, relock
@@ -35,6 +36,14 @@ STALL_FIELDS = ("zone_id", "code", "width_cm", "depth_cm", "price", "power_watts
 FEE_FIELDS = ("price", "power_watts", "power_surcharge")
 
 NOT_STAFF = _l("Only staff can change the festival ground.")
+ZONE_CREATED = audit.register_action("stalls.zone.created", _l("Zone created"))
+ZONE_UPDATED = audit.register_action("stalls.zone.updated", _l("Zone changed"))
+STALL_CREATED = audit.register_action("stalls.stall.created", _l("Stall created"))
+STALL_UPDATED = audit.register_action("stalls.stall.updated", _l("Stall changed"))
+STALL_BLOCKED = audit.register_action("stalls.stall.blocked", _l("Stall blocked"))
+STALL_UNBLOCKED = audit.register_action("stalls.stall.unblocked", _l("Stall unblocked"))
+LAYOUT_COPIED = audit.register_action("stalls.layout.copied", _l("Stall layout copied"))
+SETTINGS_SAVED = audit.register_action("stalls.settings.saved", _l("Booking rules saved"))
 
 
 def live_price_message(code: str) -> str:
@@ -118,14 +127,16 @@ def create_zone(actor, edition: Edition, **values) -> Zone:
     zone = Zone(edition_id=edition.id, **{name: values[name] for name in ZONE_FIELDS})
     db.session.add(zone)
     db.session.flush()
+    audit.record(actor, ZONE_CREATED, zone)
     return zone
 
 
 def update_zone(actor, zone: Zone, **values) -> Zone:
     require_staff(actor, NOT_STAFF)
     _check_zone(zone.edition_id, values, zone)
-    for name in ZONE_FIELDS:
-        setattr(zone, name, values[name])
+    with audit.change(actor, ZONE_UPDATED, zone, *ZONE_FIELDS):
+        for name in ZONE_FIELDS:
+            setattr(zone, name, values[name])
     db.session.flush()
     return zone
 
@@ -138,6 +149,7 @@ def create_stall(actor, edition: Edition, **values) -> Stall:
     stall = Stall(edition_id=edition.id, **{name: values[name] for name in STALL_FIELDS})
     db.session.add(stall)
     db.session.flush()
+    audit.record(actor, STALL_CREATED, stall)
     return stall
 
 
@@ -149,8 +161,9 @@ def update_stall(actor, stall: Stall, **values) -> Stall:
     fee_changes = any(getattr(stall, name) != values[name] for name in FEE_FIELDS)
     if fee_changes and live_booked_ids([stall.id], now_utc()):
         raise Conflict(live_price_message(stall.code), field="price")
-    for name in STALL_FIELDS:
-        setattr(stall, name, values[name])
+    with audit.change(actor, STALL_UPDATED, stall, *STALL_FIELDS):
+        for name in STALL_FIELDS:
+            setattr(stall, name, values[name])
     db.session.flush()
     return stall
 
@@ -164,7 +177,8 @@ def block_stall(actor, stall: Stall, note: str) -> Stall:
     if live_booked_ids([stall.id], now_utc()):
         raise Conflict(_l("Stall %(code)s is held or booked: move or cancel that booking before blocking it.",
                           code=stall.code), field="note")
-    stall.blocked, stall.blocked_note = True, note
+    with audit.change(actor, STALL_BLOCKED, stall, "blocked", "blocked_note"):
+        stall.blocked, stall.blocked_note = True, note
     db.session.flush()
     return stall
 
@@ -174,7 +188,8 @@ def unblock_stall(actor, stall: Stall) -> Stall:
     stall = relock(stall)
     if not stall.blocked:
         raise AlreadyDone(_l("Stall %(code)s is already open for booking.", code=stall.code))
-    stall.blocked, stall.blocked_note = False, ""
+    with audit.change(actor, STALL_UNBLOCKED, stall, "blocked", "blocked_note"):
+        stall.blocked, stall.blocked_note = False, ""
     db.session.flush()
     return stall
 
@@ -216,6 +231,8 @@ def copy_layout(actor, source_id: int, target: Edition) -> int:
                                                          if name != "zone_id"})
         db.session.add(copy)
     db.session.flush()
+    # One entry for the whole copy, on the edition: the stalls are new rows with no earlier state to keep.
+    audit.record(actor, LAYOUT_COPIED, target, after={"source_edition_id": source_id, "stalls": len(stalls)})
     return len(stalls)
 
 
@@ -238,10 +255,12 @@ def save_settings(actor, edition: Edition, **values) -> StallSettings:
                              "the festival)."), field="partial_refund_days")
     lock(Edition, edition.id)  # two first saves at once: one creates the row, the other updates it
     rules = db.session.scalar(select(StallSettings).where(StallSettings.edition_id == edition.id))
+    before = audit.snapshot(rules, *SETTINGS_FIELDS) if rules is not None else dict.fromkeys(SETTINGS_FIELDS)
     if rules is None:
         rules = StallSettings(edition_id=edition.id)
         db.session.add(rules)
     for name in SETTINGS_FIELDS:
         setattr(rules, name, values[name])
     db.session.flush()
+    audit.record(actor, SETTINGS_SAVED, edition, before=before, after=audit.snapshot(rules, *SETTINGS_FIELDS))
     return rules

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.audit import services as audit
 from app.core.clock import now_utc
 from app.core.errors import DomainError
 from app.core.locking import lock, lock_all
@@ -49,6 +50,7 @@ MAX_ROWS = 2000
 MAX_PROBLEMS = 200  # a report longer than this helps nobody: the rest are counted
 YES = {"yes", "y", "true", "1", "ya", "x"}
 NO = {"no", "n", "false", "0", "tidak", ""}
+IMPORTED = audit.register_action("stalls.layout.imported", _l("Stalls imported from a file"))
 
 
 @dataclass
@@ -283,18 +285,24 @@ def import_stalls(actor, edition: Edition, data: bytes) -> ImportResult:
                                            if problem.column in COLUMNS else -1))
         raise ImportRejected(problems[:MAX_PROBLEMS])
     result = ImportResult()
+    created, updated = [], []
     for row in rows:
         stall = existing.get(row.values["code"])
         if stall is None:
             db.session.add(Stall(edition_id=edition.id, **{name: row.values[name] for name in STALL_FIELDS}))
             result.created += 1
+            created.append(row.values["code"])
         elif all(getattr(stall, name) == row.values[name] for name in STALL_FIELDS):
             result.unchanged += 1
         else:
             for name in STALL_FIELDS:
                 setattr(stall, name, row.values[name])
             result.updated += 1
+            updated.append(stall.code)
     db.session.flush()
+    # One entry per file, on the edition, naming the stalls it created and changed (a file has up to 2,000 rows).
+    audit.record(actor, IMPORTED, edition, after={"created": sorted(created), "updated": sorted(updated),
+                                                  "unchanged": result.unchanged})
     return result
 
 

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.audit import services as audit
 from app.core.clock import now_utc
 from app.core.errors import AlreadyDone, Conflict, InvalidState, NotAllowed
 from app.core.locking import lock
@@ -36,6 +37,11 @@ from app.stalls.services.paying import PURPOSE, scope_of
 log = logging.getLogger(__name__)
 
 STAFF_ONLY = _l("Only the programme team can change bookings.")
+BOOKING_FIELDS = ("stall_id", "status", "fee_waived", "expires_at")
+WAIVED = audit.register_action("stalls.booking.fee_waived", _l("Stall fee waived"))
+MARKED_PAID = audit.register_action("stalls.booking.marked_paid", _l("Stall booking marked paid"))
+ASSIGNED = audit.register_action("stalls.booking.assigned", _l("Stall assigned by staff"))
+MOVED = audit.register_action("stalls.booking.moved", _l("Stall booking moved"))
 GONE = _l("This booking has ended (its hold expired or it was released). Assign a stall to the application instead.")
 
 
@@ -77,9 +83,11 @@ def waive(actor: User, booking: Booking) -> Booking:
     """Confirm the booking without payment (incubator participants); pending card payments are cancelled."""
     require_staff(actor, STAFF_ONLY)
     payments, booking = lock_booking(booking)
+    before = audit.snapshot(booking, *BOOKING_FIELDS)
     _confirm_by_staff(actor, booking, "fee waived")
     booking.fee_waived = True
     db.session.flush()
+    audit.record(actor, WAIVED, booking, before=before)
     _cancel_pending_cards(payments)
     return booking
 
@@ -93,6 +101,7 @@ def mark_paid(actor: User, booking: Booking, reference: str) -> Payment:
     payments, booking = lock_booking(booking)
     if booking.fee <= 0 or booking.fee_waived:
         raise InvalidState(_l("This booking has nothing to pay."))
+    before = audit.snapshot(booking, *BOOKING_FIELDS)
     _confirm_by_staff(actor, booking, f"paid by bank transfer {reference}")
     edition = db.session.get(Edition, booking.edition_id)
     holder = db.session.get(User, booking.holder_id)
@@ -101,6 +110,8 @@ def mark_paid(actor: User, booking: Booking, reference: str) -> Payment:
         reference=reference, description=f"{edition.name}: stall {booking.stall.code}")
     db.session.add(BookingPayment(booking_id=booking.id, payment_id=payment.id))
     db.session.flush()
+    audit.record(actor, MARKED_PAID, booking, before={**before, "payment_id": None},
+                 after={**audit.snapshot(booking, *BOOKING_FIELDS), "payment_id": payment.id})
     _cancel_pending_cards(payments)
     return payment
 
@@ -127,6 +138,7 @@ def assign(actor: User, application_id: int, stall_id: int, *, waive_fee: bool =
         holds.confirm(booking, actor, "fee waived")
         booking.fee_waived = True
         db.session.flush()
+    audit.record(actor, ASSIGNED, booking, after=audit.snapshot(booking, "application_id", *BOOKING_FIELDS))
     return booking
 
 
@@ -154,9 +166,11 @@ def move(actor: User, booking: Booking, target_stall_id: int) -> Booking:
                        field="stall_id")
     holds._widen_race_window()
     source = stalls[source_id]
+    before = audit.snapshot(booking, *BOOKING_FIELDS)
     booking.stall = target
     holds.record(booking, booking.status, actor, f"moved from {source.code} to {target.code}")
     db.session.flush()
+    audit.record(actor, MOVED, booking, before=before)
     applicant = db.session.get(User, booking.holder_id)
     queue_mail(applicant.email, "stalls/desk/mail/moved", applicant.locale, applicant=applicant, booking=booking,
                source=source, target=target, edition=db.session.get(Edition, booking.edition_id))
