@@ -24,10 +24,48 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _is_postgresql(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+def database_engine_options(url: str) -> dict:
+    """Engine options for `url`. SQLite keeps its own (app.core.locking sets it up; its pools take no sizes).
+
+    PostgreSQL's connection budget: every worker process has its own pool, so one host opens up to
+    workers × (DB_POOL_SIZE + DB_MAX_OVERFLOW) connections: 5 × (5 + 10) = 75 with the defaults, and PostgreSQL
+    allows 100 (`max_connections`) in all. With several hosts, either lower the sizes so that
+    hosts × workers × (pool + overflow) stays under max_connections minus a few for migrations and psql, or put
+    pgbouncer in transaction mode in front and count against its `max_client_conn` instead (its `default_pool_size`
+    is then what reaches PostgreSQL). DB_PGBOUNCER=1 says the URL is pgbouncer's: it cannot be detected from a
+    connection (pgbouncer answers as the server does), and pgbouncer 1.18 (Debian 12) in transaction mode gives
+    each transaction whichever server connection is free, where a statement psycopg prepared on another one is
+    missing (psycopg prepares a query run 5 times): `prepare_threshold=None` never prepares.
+    """
+    options: dict = {"pool_pre_ping": True}  # a connection the server or pgbouncer closed is replaced, not used
+    if not _is_postgresql(url):
+        return options
+    options.update(
+        pool_size=int(_env("DB_POOL_SIZE", "5")),
+        max_overflow=int(_env("DB_MAX_OVERFLOW", "10")),
+        pool_timeout=float(_env("DB_POOL_TIMEOUT", "30")),  # seconds a request waits for a free connection
+        pool_recycle=int(_env("DB_POOL_RECYCLE", "1800")),  # seconds; older connections are reopened (-1: never)
+    )
+    if _env_bool("DB_PGBOUNCER"):
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
+
+
+def _replica_binds(url: str) -> dict:
+    """The read replica as a second engine (app.core.replica), when REPLICA_DATABASE_URL is set."""
+    return {"replica": {"url": url, **database_engine_options(url)}} if url else {}
+
+
 class Config:
     SECRET_KEY = _env("SECRET_KEY", DEV_SECRET)
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'dyouth.sqlite3'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = database_engine_options(SQLALCHEMY_DATABASE_URI)
+    # Staff dashboards and exports only read there (may lag behind the primary by a moment): app/core/replica.py.
+    SQLALCHEMY_BINDS = _replica_binds(_env("REPLICA_DATABASE_URL", ""))
     # A 10 MB PDF plus the rest of the form fits; anything larger is refused with a 413 page.
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024)))
     UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(BASE_DIR / "instance" / "uploads"))  # outside static/
@@ -128,6 +166,8 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_ENGINE_OPTIONS = database_engine_options(SQLALCHEMY_DATABASE_URI)
+    SQLALCHEMY_BINDS: dict = {}  # no replica unless a test asks for one (tests/staff/test_dashboards_replica.py)
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (cheap hashing keeps tests fast)
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     RATELIMIT_STORAGE_URI = "memory://"

@@ -2,7 +2,8 @@
 
 - CSV is written as the database cursor yields rows and sent as it is written: UTF-8 with a byte-order mark, without
   which Excel on Windows reads "Ṣ" or "é" as mojibake. The body is read after the view has returned and its
-  request context is gone: the rows come from a database session of its own (its transaction only reads), and each
+  request context is gone: the rows come from a database session of its own (its transaction only reads; on the read
+  replica when one is configured, app/core/replica.py, as are an XLSX's), and each
   chunk is written in a short application context with the viewer's language forced. Not `stream_with_context`:
   it enters the request's context inside the view and leaves it wherever the body ends, which contextvars refuse
   when the two differ (the test client reads the body outside the request's context), and it keeps the request's
@@ -33,8 +34,8 @@ from flask_babel import gettext as _
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from app.core.replica import reading_session, replica_engine
 from app.core.vocab import labels_of
-from app.extensions import db
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_MIMETYPE = "text/csv; charset=utf-8"
@@ -193,7 +194,7 @@ def csv_lines(app: Flask, locale: str, zone: str, engine: Engine, columns: list[
 
 def csv_response(filename: str, columns: list[Column], rows: Rows) -> Response:
     """A CSV download sent while it is written: the rows are read from the database as the client takes them."""
-    body = csv_lines(current_app._get_current_object(), str(get_locale()), _zone(), db.engine, columns, rows)
+    body = csv_lines(current_app._get_current_object(), str(get_locale()), _zone(), replica_engine(), columns, rows)
     return Response(body, mimetype=CSV_MIMETYPE, headers=_attachment(filename))
 
 
@@ -240,7 +241,8 @@ def xlsx_response(filename: str, columns: list[Column], rows: Rows, title: str) 
     """An XLSX download: built into a spooled temporary file (the rows are read now), then sent in chunks."""
     spool = tempfile.SpooledTemporaryFile(max_size=XLSX_IN_MEMORY)
     try:
-        write_xlsx(spool, columns, rows(db.session) if callable(rows) else rows, title)
+        with reading_session() as session:
+            write_xlsx(spool, columns, rows(session) if callable(rows) else rows, title)
         size = spool.tell()
         spool.seek(0)
     except BaseException:

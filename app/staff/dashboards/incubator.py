@@ -23,7 +23,7 @@ from app.cohorts.models import (
     ProgressReport,
     ReportStatus,
 )
-from app.extensions import db
+from app.core.replica import reads
 from app.mentoring.models import Meeting, Mentorship, MentorshipStatus
 from app.mentoring.services.overview import QUIET_AFTER
 
@@ -48,7 +48,7 @@ class CohortLine:
 
 def cohorts(edition_id: int) -> dict[int, CohortLine]:
     """The edition's cohorts in date order, with their admitted participants."""
-    rows = db.session.execute(
+    rows = reads().execute(
         select(Cohort.id, Cohort.name_ind, Cohort.name_en,
                _count(CohortParticipant.status == ParticipantStatus.ADMITTED))
         .outerjoin(CohortParticipant, CohortParticipant.cohort_id == Cohort.id)
@@ -74,7 +74,7 @@ class SessionAttendance:
 
 def attendance(edition_id: int) -> list[SessionAttendance]:
     """Marks per session of the edition's cohorts, in time order (sessions without marks too)."""
-    rows = db.session.execute(
+    rows = reads().execute(
         select(CohortSession.id, CohortSession.cohort_id, CohortSession.title_ind, CohortSession.title_en,
                CohortSession.starts_at, _count(Attendance.status.in_(ATTENDED)),
                _count(Attendance.status == AttendanceStatus.ABSENT),
@@ -106,7 +106,7 @@ class MilestoneCompletion:
 
 def milestones(edition_id: int) -> list[MilestoneCompletion]:
     """Reports per milestone of the edition's cohorts and their state, by due date."""
-    rows = db.session.execute(
+    rows = reads().execute(
         select(Milestone.id, Milestone.cohort_id, Milestone.title_ind, Milestone.title_en, Milestone.due_on,
                Milestone.required, _count(ProgressReport.status == ReportStatus.ACCEPTED),
                _count(ProgressReport.status == ReportStatus.SUBMITTED),
@@ -148,7 +148,7 @@ class Mentoring:
 def mentoring(edition_id: int, today: date) -> Mentoring:
     """Meetings per pair and quiet pairs of the edition's cohorts: one grouped row per pair (declined offers left
     out: they never met), folded here. `today` is the Denpasar day quiet spells are counted to."""
-    rows = db.session.execute(
+    rows = reads().execute(
         select(Mentorship.id, Mentorship.cohort_id, Mentorship.status, Mentorship.responded_at,
                func.count(Meeting.id), func.max(Meeting.held_on))
         .join(Cohort, Cohort.id == Mentorship.cohort_id)

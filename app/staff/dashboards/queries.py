@@ -5,6 +5,7 @@ Every function runs one GROUP BY statement (revenue two) whatever the number of 
 applications per call, subsector and kecamatan and the funnel come from a single scan (`applications`). The page's
 statement count is fixed (tests/staff/test_dashboards.py pins it). Other domains' models are read here, never their
 services; where a rule of theirs is needed (a stall's state, a live booking) it is written again in SQL and says so.
+The statements go to `reads()` (app/core/replica.py): the read replica when one is configured, as in incubator.py.
 
 The funnel counts how many applications of the edition reached each stage (an application withdrawn later still
 counts in the stages it reached):
@@ -26,7 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, select
 
 from app.core.i18n import TimeZone
-from app.extensions import db
+from app.core.replica import reads
 from app.festival.models import Application, Call, Edition, ReviewAssignment
 from app.festival.models.application import ApplicationStatus as S
 from app.festival.models.review import AssignmentStatus
@@ -49,7 +50,7 @@ def _total(condition, amount) -> object:
 
 def editions() -> list[tuple[int, str, date]]:
     """(id, name, first day) of every edition, newest first: the picker, and the latest for /staff/dashboards."""
-    return [tuple(row) for row in db.session.execute(
+    return [tuple(row) for row in reads().execute(
         select(Edition.id, Edition.name, Edition.starts_on).order_by(Edition.starts_on.desc(), Edition.id.desc()))]
 
 
@@ -91,7 +92,7 @@ def applications(edition_id: int, moment: datetime) -> Applications:
     live = and_(Booking.application_id == Application.id, Booking.status.in_(LIVE))
     booked = (Booking.status == BookingStatus.CONFIRMED) | (
         (Booking.status == BookingStatus.HELD) & (Booking.expires_at > moment))
-    rows = db.session.execute(
+    rows = reads().execute(
         select(Call.id, Call.name_ind, Call.name_en, Application.subsector, Application.district,
                func.count(Application.id), _count(Application.status == S.DRAFT),
                _count(Application.submitted_at.is_not(None)), _count(Application.id.in_(reviewed)),
@@ -134,7 +135,7 @@ class Daily:
 
 def _local_day(column):
     """The Denpasar day of a UTC timestamp, in SQL (Asia/Makassar keeps UTC+8 all year: no daylight saving)."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if reads().get_bind().dialect.name == "postgresql":
         return func.date(func.timezone(DAY_ZONE, column))
     offset = datetime.now(ZoneInfo(DAY_ZONE)).utcoffset() or timedelta()
     return func.date(column, f"{int(offset.total_seconds() // 60):+d} minutes")
@@ -145,7 +146,7 @@ def per_day(edition: Edition) -> Daily:
     submission recorded by staff, if any)."""
     day = _local_day(Application.submitted_at)
     counts: dict[date, int] = {}
-    for value, n in db.session.execute(
+    for value, n in reads().execute(
             select(day, func.count(Application.id))
             .where(_of_edition(edition.id), Application.submitted_at.is_not(None)).group_by(day)):
         key = value if isinstance(value, date) else date.fromisoformat(value)
@@ -178,7 +179,7 @@ def occupancy(edition_id: int, moment: datetime) -> list[ZoneOccupancy]:
     """Stalls per zone and state. The state is the stalls domain's rule (`stalls.services.map.state_of`) in SQL:
     blocked first, then a confirmed booking (booked), then a hold before its deadline (held), else free."""
     open_stall = Stall.blocked.is_(False)
-    rows = db.session.execute(
+    rows = reads().execute(
         select(Zone.id, Zone.name_ind, Zone.name_en, func.count(Stall.id),
                _count(open_stall & (Booking.status == BookingStatus.CONFIRMED)),
                _count(open_stall & (Booking.status == BookingStatus.HELD) & (Booking.expires_at > moment)),
@@ -211,7 +212,7 @@ class Revenue:
 
 def revenue(edition_id: int, moment: datetime) -> Revenue:
     received = Payment.status.in_(RECEIVED)
-    paid = db.session.execute(
+    paid = reads().execute(
         select(_total(received, Payment.amount), _count(received),
                func.coalesce(func.sum(Payment.amount_refunded), 0), _count(Payment.amount_refunded > 0))
         .join(BookingPayment, BookingPayment.payment_id == Payment.id)
@@ -220,7 +221,7 @@ def revenue(edition_id: int, moment: datetime) -> Revenue:
     awaiting = ((Booking.status == BookingStatus.HELD) & (Booking.expires_at > moment)
                 & Booking.fee_waived.is_(False) & (Booking.fee > 0))
     waived = (Booking.status == BookingStatus.CONFIRMED) & Booking.fee_waived.is_(True)
-    bookings = db.session.execute(
+    bookings = reads().execute(
         select(_total(awaiting, Booking.fee), _count(awaiting), _total(waived, Booking.fee), _count(waived))
         .where(Booking.edition_id == edition_id, Booking.status.in_(LIVE))).one()
     return Revenue(*(int(n) for n in (*paid, *bookings)))
