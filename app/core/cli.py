@@ -6,8 +6,7 @@ from flask.cli import AppGroup
 
 from app.core.locking import write_transactions
 from app.core.mail import send_pending
-from app.core.reminders import reminder_jobs
-from app.extensions import db
+from app.core.reminders import run_reminder_jobs
 
 mail_cli = AppGroup("mail", help="The mail outbox.")
 reminders_cli = AppGroup("reminders", help="Reminders by e-mail.")
@@ -29,10 +28,7 @@ def send_command(limit: int) -> None:
 def send_reminders_command() -> None:
     """Run every registered reminder job (run it from cron, hourly); each reminder is queued at most once, so a second
     run queues nothing new. `flask mail send` delivers them."""
-    for name, job in reminder_jobs().items():
-        with write_transactions():  # one transaction per job: one job's failure keeps what the others queued
-            queued = job()
-            db.session.commit()
+    for name, queued in run_reminder_jobs():
         click.echo(f"{name}: queued {queued}")
 
 

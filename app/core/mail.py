@@ -20,6 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.clock import now_utc
 from app.core.db import string_enum
+from app.core.jobs import claim_batch
+from app.core.locking import lock
 from app.core.vocab import Vocabulary, declare_labels
 from app.extensions import db
 
@@ -126,42 +128,79 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2**attempts, 120))
 
 
-def send_pending(limit: int = 100) -> tuple[int, int]:
-    """Deliver due pending messages; return (sent, failed attempts). Commits after each message."""
-    if not current_app.config["MAIL_SERVER"]:
-        raise RuntimeError("MAIL_SERVER is not set; messages stay in the outbox.")
+# A claimed message is not due again for this long: longer than a batch of JOB_BATCH_SIZE can take (each SMTP call
+# gives up after 20 s), so only a runner that died mid-way lets its messages fall due again.
+CLAIM_LEASE = timedelta(minutes=10)
+
+
+def _claim(size: int) -> list[tuple[int, EmailMessage]]:
+    """Take up to `size` due messages (skipping those another sender holds), lease them, commit: (id, e-mail) each."""
+    now = now_utc()
     due = (
         select(OutboxMessage)
-        .where(OutboxMessage.status == MailStatus.PENDING, OutboxMessage.next_attempt_at <= now_utc())
+        .where(OutboxMessage.status == MailStatus.PENDING, OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
     )
-    messages = list(db.session.scalars(due))
+    messages = claim_batch(due, size)
+    batch = []
+    for message in messages:
+        message.next_attempt_at = now + CLAIM_LEASE
+        batch.append((message.id, _to_email(message)))
+    db.session.commit()
+    return batch
+
+
+def _record(message_id: int, error: Exception | None) -> None:
+    """Write what the SMTP server answered for one message, in a transaction of its own."""
+    message = lock(OutboxMessage, message_id)
+    if message is None or message.status != MailStatus.PENDING:
+        return
+    message.attempts += 1
+    if error is None:
+        message.status = MailStatus.SENT
+        message.sent_at = now_utc()
+        message.last_error = None
+    else:
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        message.next_attempt_at = now_utc() + _backoff(message.attempts)
+        if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+            message.status = MailStatus.FAILED
+    db.session.commit()
+
+
+def send_pending(limit: int = 100) -> tuple[int, int]:
+    """Deliver due pending messages; return (sent, failed attempts).
+
+    Several senders may run at once (two hosts): each message is claimed by one of them (`app.core.jobs`) with a
+    lease, delivered outside any transaction, then marked sent in its own commit. A sender that dies after its claim
+    leaves the messages to a later run once the lease is over (late, not lost); one that dies between the SMTP
+    server's "250 OK" and its commit leaves that one message to be sent again (at least once, never silently lost).
+    """
+    if not current_app.config["MAIL_SERVER"]:
+        raise RuntimeError("MAIL_SERVER is not set; messages stay in the outbox.")
+    batch_size = int(current_app.config.get("JOB_BATCH_SIZE", 20))
     sent = failed = 0
     smtp: smtplib.SMTP | None = None
-    for message in messages:
-        try:
-            smtp = smtp or _smtp()
-            smtp.send_message(_to_email(message))
-        except (OSError, smtplib.SMTPException) as error:
-            smtp = None
-            failed += 1
-            message.attempts += 1
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            message.next_attempt_at = now_utc() + _backoff(message.attempts)
-            if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-                message.status = MailStatus.FAILED
-        else:
-            sent += 1
-            message.attempts += 1
-            message.status = MailStatus.SENT
-            message.sent_at = now_utc()
-            message.last_error = None
-        db.session.commit()
-    if smtp is not None:
-        try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            pass
+    try:
+        while sent + failed < limit:
+            batch = _claim(min(batch_size, limit - sent - failed))
+            if not batch:
+                break
+            for message_id, email in batch:
+                try:
+                    smtp = smtp or _smtp()
+                    smtp.send_message(email)
+                except (OSError, smtplib.SMTPException) as error:
+                    smtp = None
+                    failed += 1
+                    _record(message_id, error)
+                else:
+                    sent += 1
+                    _record(message_id, None)
+    finally:
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
     return sent, failed

@@ -1,52 +1,13 @@
-"""`flask payments reconcile` (for cron: webhooks that never arrived) and `flask payments fake-stripe` (development)."""
-
-import logging
+"""`flask payments reconcile` (for cron: webhooks that never arrived; `reconcile`) and `flask payments fake-stripe`
+(development)."""
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from app.core.errors import DomainError
-from app.core.locking import write_transactions
-from app.extensions import db
-from app.payments import gateway, refunds, services
-
-log = logging.getLogger(__name__)
+from app.payments.reconcile import reconcile
 
 payments_cli = AppGroup("payments", help="Card payments: reconcile with Stripe; a local fake Stripe.")
-
-
-def reconcile(older_than_minutes: float) -> dict[str, int]:
-    """Read back each pending card PaymentIntent older than `older_than_minutes` and apply it through the webhook's
-    own function; send again the refunds left pending. One transaction per payment; Stripe is called outside them
-    (SQLite's write lock is never held during a network call). Returns counts."""
-    counts = {"checked": 0, "changed": 0, "failed": 0, "refunds": 0}
-    with write_transactions():
-        pending = services.pending_card_payments(older_than_minutes)
-        waiting_refunds = refunds.pending_refunds()
-        db.session.commit()
-        for payment_id, intent_id in pending:
-            counts["checked"] += 1
-            try:
-                intent = gateway.retrieve_intent(intent_id)
-                payment = services.apply_intent(intent, source="reconcile")
-                changed = payment is not None and payment.status != services.PaymentStatus.PENDING
-                db.session.commit()
-                counts["changed"] += int(changed)
-            except DomainError as error:
-                db.session.rollback()
-                counts["failed"] += 1
-                log.warning("reconcile: payment %s (%s): %s", payment_id, intent_id, error.message)
-        for refund_id in waiting_refunds:
-            try:
-                row = refunds.retry_refund(refund_id, source="reconcile")
-                db.session.commit()
-                counts["refunds"] += int(row is not None and row.status != refunds.RefundStatus.PENDING)
-            except DomainError as error:
-                db.session.rollback()
-                counts["failed"] += 1
-                log.warning("reconcile: refund %s: %s", refund_id, error.message)
-    return counts
 
 
 @payments_cli.command("reconcile")

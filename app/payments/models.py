@@ -120,6 +120,9 @@ class Payment(TimestampMixin, db.Model):
     # Set when Stripe reported something that does not match this row (amount, currency): staff look, nothing confirms.
     flagged: Mapped[str | None] = mapped_column(String(200))
     succeeded_at: Mapped[datetime | None]
+    # `flask payments reconcile` leaves this pending card payment alone until then: a runner's claim (two runners never
+    # ask Stripe about the same intent), then the pause before it is read back again.
+    reconcile_after: Mapped[datetime | None]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
 
     refunds: Mapped[list["Refund"]] = relationship(back_populates="payment", order_by="Refund.id")

@@ -186,19 +186,6 @@ def cancel_pending(payment: Payment, *, source: str) -> None:
     apply_intent(intent, source=source)
 
 
-def pending_card_payments(older_than_minutes: float) -> list[tuple[int, str]]:
-    """(payment id, intent id) of pending card payments created more than `older_than_minutes` ago."""
-    from datetime import timedelta
-
-    from app.core.clock import now_utc
-
-    before = now_utc() - timedelta(minutes=older_than_minutes)
-    rows = db.session.execute(select(Payment.id, Payment.stripe_intent_id).where(
-        Payment.method == PaymentMethod.CARD, Payment.status == PaymentStatus.PENDING,
-        Payment.stripe_intent_id.is_not(None), Payment.created_at <= before).order_by(Payment.id))
-    return [(row[0], row[1]) for row in rows]
-
-
 def ledger_status(value: str) -> PaymentStatus | None:
     """The ledger's status filter as read from the query string; anything else means every status."""
     return PaymentStatus(value) if value in {s.value for s in PaymentStatus} else None

@@ -19,6 +19,7 @@ from sqlalchemy import or_, select
 from app.accounts.models import User
 from app.core.clock import now_utc
 from app.core.errors import AlreadyDone, Conflict, InvalidState, NotAllowed
+from app.core.jobs import claim_batch, row_locks_on
 from app.core.locking import lock, lock_all
 from app.extensions import db
 from app.festival.models import Application, Call
@@ -66,9 +67,11 @@ def _expire_stale(moment: datetime, *, stall_ids: list[int] = (), application_id
         owners.append(Booking.stall_id.in_(stall_ids))
     if application_id is not None:
         owners.append(Booking.application_id == application_id)
-    stale = db.session.scalars(select(Booking).where(
-        or_(*owners), Booking.status == BookingStatus.HELD, Booking.expires_at <= moment))
-    for booking in stale:
+    query = (select(Booking).where(or_(*owners), Booking.status == BookingStatus.HELD, Booking.expires_at <= moment)
+             .order_by(Booking.id).execution_options(populate_existing=True))
+    if row_locks_on():  # wait for `expire_holds` running now: the row comes back re-read, not expired a second time
+        query = query.with_for_update()
+    for booking in db.session.scalars(query):
         booking.status = BookingStatus.EXPIRED
         booking.released_at = moment
         booking.release_reason = "expired"
@@ -209,20 +212,17 @@ def lock_stalls(*stall_ids: int) -> list[Stall]:
     return lock_all(Stall, stall_ids)
 
 
-def expire_holds(moment: datetime | None = None) -> list[Booking]:
-    """Mark every held booking whose time ran out as expired (for cron; claims do it themselves for their stall)."""
+def expire_holds(moment: datetime | None = None, limit: int | None = None) -> list[Booking]:
+    """Mark up to `limit` held bookings whose time ran out as expired, one event each (for cron, which commits after
+    each batch; claims do it themselves for their stall). Rows a claim or another runner holds now are skipped
+    (`claim_batch`): the claim expires them itself, the other runner is doing them."""
     moment = moment or now_utc()
-    stale_ids = list(db.session.scalars(select(Booking.id).where(
-        Booking.status == BookingStatus.HELD, Booking.expires_at <= moment).order_by(Booking.id)))
-    expired = []
-    for booking_id in stale_ids:
-        booking = lock(Booking, booking_id)
-        if booking is None or booking.status != BookingStatus.HELD or booking.expires_at > moment:
-            continue  # claimed, paid or expired meanwhile
+    stale = claim_batch(select(Booking).where(Booking.status == BookingStatus.HELD, Booking.expires_at <= moment)
+                        .order_by(Booking.id).execution_options(populate_existing=True), limit)
+    for booking in stale:
         booking.status = BookingStatus.EXPIRED
         booking.released_at = moment
         booking.release_reason = "expired"
         record(booking, BookingStatus.HELD, None, "expired")
-        expired.append(booking)
     db.session.flush()
-    return expired
+    return stale
