@@ -51,6 +51,13 @@ db: setup
 demo: db
 	$(BIN)/flask seed-demo
 
+# Production on this machine (README, "Running in production"): the migrations, then gunicorn with gunicorn.conf.py
+# in production settings; SECRET_KEY, DATABASE_URL, REDIS_URL… come from the environment or .env, haproxy in front.
+.PHONY: serve
+serve: setup
+	APP_ENV=production $(BIN)/flask db upgrade
+	APP_ENV=production exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
 # Writes bench/results.json (see bench/README.md): server times, then requests per second through HTTP under
 # gunicorn (wrk when installed); BENCH_DATABASE_URL=postgresql+psycopg://… to measure on PostgreSQL.
 bench: setup

@@ -22,7 +22,7 @@ from app.core.permissions import Role  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.festival.models import Application, Call  # noqa: E402
 from app.festival.models.application import ApplicationStatus  # noqa: E402
-from bench import dashboard, exports, matching, mentoring_home, stalls_holds, throughput, uploads_peak  # noqa: E402
+from bench import dashboard, exports, matching, mentoring_home, scale, stalls_holds, throughput, uploads_peak  # noqa: E402
 from bench.generate import generate, generate_unreviewed_call  # noqa: E402
 from config import TestingConfig  # noqa: E402
 from tests.helpers import csrf_token  # noqa: E402
@@ -168,6 +168,9 @@ def main() -> None:
     with app.app_context():
         db.engine.dispose()  # the gunicorn workers open their own connections
     results.update(throughput.measure(url, folder, "staff@bench.example", "bench password", list_url(call_id)))
+    # The same list page from one instance, then through haproxy to two; holds through haproxy (bench/scale.py:
+    # PostgreSQL, haproxy and Redis only).
+    results.update(scale.measure(url, ("staff@bench.example", "bench password"), list_url(call_id)))
 
     with app.app_context():
         check_draft_saved(draft_id)

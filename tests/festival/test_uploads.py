@@ -8,6 +8,7 @@ import pytest
 from flask_babel import force_locale
 from PIL import Image
 
+from app.core.storage import storage
 from app.extensions import db
 from app.festival.models import ApplicationFile
 from app.festival.models.application import FileKind
@@ -39,18 +40,25 @@ def files_of(application) -> list[ApplicationFile]:
     return list(application.files)
 
 
-def stored(upload_folder, record: ApplicationFile) -> bytes:
-    return (upload_folder / record.storage_key[:2] / record.storage_key).read_bytes()
+def stored(record: ApplicationFile) -> bytes:
+    """The stored bytes, wherever the storage keeps them (these tests run on the folder and, again, on S3:
+    tests/festival/test_uploads_same_on_s3.py)."""
+    return storage().get(record.storage_key)
 
 
-def test_exif_and_gps_are_removed_from_a_jpeg_and_the_orientation_kept(client, draft, upload, gps_jpeg,
-                                                                         upload_folder):
+@pytest.fixture
+def stored_names(upload_folder):
+    """Every file the storage holds (the S3 run overrides it with the bucket's listing)."""
+    return lambda: [p for p in upload_folder.rglob("*") if p.is_file()]
+
+
+def test_exif_and_gps_are_removed_from_a_jpeg_and_the_orientation_kept(client, draft, upload, gps_jpeg):
     original = Image.open(io.BytesIO(gps_jpeg))
     assert original.getexif().get_ifd(GPS_IFD)  # the test picture does carry a position
     response = upload(draft, photos=[(gps_jpeg, "IMG_2041.JPG")])
     assert response.headers["Location"] == f"/applications/{draft.id}/step/4"
     (record,) = files_of(draft)
-    data = stored(upload_folder, record)
+    data = stored(record)
     cleaned = Image.open(io.BytesIO(data))
     assert cleaned.format == "JPEG"
     assert dict(cleaned.getexif()) == {} and not cleaned.getexif().get_ifd(GPS_IFD)
@@ -63,12 +71,12 @@ def test_exif_and_gps_are_removed_from_a_jpeg_and_the_orientation_kept(client, d
 
 
 @pytest.mark.parametrize(("image_format", "content_type"), [("PNG", "image/png"), ("WEBP", "image/webp")])
-def test_png_and_webp_are_accepted_and_re_encoded(client, draft, upload, make_image, upload_folder, image_format,
+def test_png_and_webp_are_accepted_and_re_encoded(client, draft, upload, make_image, image_format,
                                                   content_type):
     upload(draft, photos=[(make_image(image_format, exif=Image.Exif() if image_format == "PNG" else None), "a.bin")])
     (record,) = files_of(draft)
     assert record.content_type == content_type and record.original_name == f"a.{record.storage_key[-4:].strip('.')}"
-    assert Image.open(io.BytesIO(stored(upload_folder, record))).format == image_format
+    assert Image.open(io.BytesIO(stored(record))).format == image_format
 
 
 def test_a_png_renamed_pdf_is_refused_for_a_pdf_slot(client, pitch, upload, make_image):
@@ -104,13 +112,13 @@ def phone_photo(megabytes: float = 11) -> bytes:
     raise AssertionError("no quality gives a photo that large")
 
 
-def test_an_eleven_megabyte_phone_photo_is_accepted_and_stored_smaller(client, draft, upload, upload_folder):
+def test_an_eleven_megabyte_phone_photo_is_accepted_and_stored_smaller(client, draft, upload):
     photo = phone_photo(11)
     assert 11 * MB <= len(photo) < 12 * MB
     response = upload(draft, photos=[(photo, "IMG_2041.jpg")])
     assert response.status_code == 302
     (record,) = files_of(draft)
-    kept = stored(upload_folder, record)
+    kept = stored(record)
     assert record.size_bytes == len(kept) < len(photo) // 2
     assert Image.open(io.BytesIO(kept)).size == (2000, 1500)  # the long side at most 2,000 px
 
@@ -133,7 +141,7 @@ def test_the_byte_limit_of_a_photo_is_the_request_limit(app, monkeypatch):
             check_size(b"x" * (3 * MB + 1), photo_max_bytes(), "photos")
 
 
-def test_a_ten_megabyte_pdf_is_accepted_and_a_larger_one_refused(client, pitch, upload, pdf_bytes, upload_folder):
+def test_a_ten_megabyte_pdf_is_accepted_and_a_larger_one_refused(client, pitch, upload, pdf_bytes):
     response = upload(pitch, pdf_deck=(pdf_bytes + b"%" * (10 * MB + 1 - len(pdf_bytes)), "deck.pdf"))
     assert field_error(text(response), "pdf_deck") == "deck.pdf: The file is 10.0 MB; the limit is 10 MB."
     assert files_of(pitch) == []
@@ -144,14 +152,14 @@ def test_a_ten_megabyte_pdf_is_accepted_and_a_larger_one_refused(client, pitch, 
         FileKind.PDF, "deck", "application/pdf", 10 * MB)
 
 
-def test_a_new_pdf_replaces_the_old_one_and_its_file(client, pitch, upload, pdf_bytes, upload_folder):
+def test_a_new_pdf_replaces_the_old_one_and_its_file(client, pitch, upload, pdf_bytes):
     upload(pitch, pdf_deck=(pdf_bytes, "v1.pdf"))
     (first,) = files_of(pitch)
-    old_path = upload_folder / first.storage_key[:2] / first.storage_key
-    assert old_path.exists()
+    old_key = first.storage_key
+    assert storage().exists(old_key)
     upload(pitch, pdf_deck=(pdf_bytes + b"% v2\n", "v2.pdf"))
     (second,) = files_of(pitch)
-    assert second.original_name == "v2.pdf" and not old_path.exists()
+    assert second.original_name == "v2.pdf" and not storage().exists(old_key)
 
 
 def test_at_most_five_photos(client, draft, upload, make_image):
@@ -181,7 +189,7 @@ def test_a_6300_pixel_square_png_is_refused_from_its_header(client, draft, uploa
 
 
 def test_a_jpeg_above_the_limit_is_decoded_at_a_fraction_of_its_size(app, client, draft, upload, make_image,
-                                                                        monkeypatch, upload_folder):
+                                                                        monkeypatch):
     """Pillow's draft mode has the JPEG decoder scale the picture down (1/2, 1/4, 1/8), so a phone's 48-megapixel
     photo never lies in memory whole; other formats above the limit are refused."""
     monkeypatch.setitem(app.config, "UPLOAD_MAX_PIXELS", 10_000)
@@ -189,7 +197,7 @@ def test_a_jpeg_above_the_limit_is_decoded_at_a_fraction_of_its_size(app, client
     exif[ORIENTATION] = 6  # turned 90° by the phone
     upload(draft, photos=[(make_image("JPEG", size=(400, 200), exif=exif), "wide.jpg")])
     (record,) = files_of(draft)
-    assert Image.open(io.BytesIO(stored(upload_folder, record))).size == (50, 100)  # 1/4 of 400 × 200, turned
+    assert Image.open(io.BytesIO(stored(record))).size == (50, 100)  # 1/4 of 400 × 200, turned
     response = upload(draft, photos=[(make_image("JPEG", size=(1000, 700)), "huge.jpg"),  # 1/8 is still 87 × 125
                                      (make_image("PNG", size=(200, 100)), "big.png"),
                                      (make_image("PNG", size=(100, 100)), "fits.png")])
@@ -225,14 +233,15 @@ def test_files_are_served_privately_with_safe_headers(client, draft, upload, gps
     assert response.headers["Cache-Control"] == "private, no-store"
 
 
-def test_a_removed_file_is_gone_from_the_disk(client, draft, upload, make_image, upload_folder):
+def test_a_removed_file_is_gone_from_the_storage(client, draft, upload, make_image):
     upload(draft, photos=[(make_image("PNG"), "p.png")])
     (record,) = files_of(draft)
-    path = upload_folder / record.storage_key[:2] / record.storage_key
+    key = record.storage_key
+    assert storage().exists(key)
     token = csrf_token(text(client.get(f"/applications/{draft.id}/step/4")))
     response = client.post(f"/files/{record.id}/delete", data={"csrf_token": token})
     assert response.headers["Location"] == f"/applications/{draft.id}/step/4"
-    assert files_of(draft) == [] and not path.exists()
+    assert files_of(draft) == [] and not storage().exists(key)
 
 
 def test_files_of_a_submitted_application_cannot_be_removed_or_added(app, client, login, open_window, make_image):
@@ -336,7 +345,7 @@ def test_a_refusal_outside_a_request_is_a_domain_error(app):
     assert "JPEG" in str(refusal.value)
 
 
-def test_files_of_an_upload_whose_commit_fails_are_removed(client, draft, upload, make_image, upload_folder,
+def test_files_of_an_upload_whose_commit_fails_are_removed(client, draft, upload, make_image, stored_names,
                                                            monkeypatch):
     def failing_commit():
         raise RuntimeError("database went away")
@@ -345,5 +354,5 @@ def test_files_of_an_upload_whose_commit_fails_are_removed(client, draft, upload
     with pytest.raises(RuntimeError, match="went away"):
         upload(draft, photos=[(make_image(), "a.jpg")])
     monkeypatch.undo()
-    assert [p for p in upload_folder.rglob("*") if p.is_file()] == []
+    assert stored_names() == []
     assert files_of(draft) == []
