@@ -10,7 +10,6 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, insert, select, text
 
 from app.core.jobs import claim_batch, committing_every
@@ -18,36 +17,12 @@ from app.core.locking import write_transactions
 from app.core.mail import MailStatus, OutboxMessage, _claim, send_pending
 from app.core.reminders import SentReminder, _advisory_key, run_reminder_jobs
 from app.extensions import db
-from tests.core.test_mail import free_port
 from tests.factories import ApplicationFactory, CallFactory, UserFactory
 from tests.live import fire, shows_race
+from tests.smtp_sink import smtp_server_fixture  # noqa: F401  (fixture smtp_server)
 
 NOW = datetime(2027, 5, 29, 3, 0, tzinfo=UTC)  # 2.5 days before the factories' deadline: drafts get a reminder
 MESSAGES = 300
-
-
-class CountingSink:
-    """An SMTP server that keeps every message it accepted."""
-
-    def __init__(self) -> None:
-        self.recipients: list[str] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.recipients.extend(envelope.rcpt_tos)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_sink(app, monkeypatch):
-    sink = CountingSink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
-    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
-    yield sink
-    controller.stop()
 
 
 @pytest.fixture
@@ -100,13 +75,13 @@ def in_thread(app, work) -> tuple[threading.Thread, list]:
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("stagger", [0, 0.1])
-def test_two_senders_at_once_deliver_each_message_exactly_once(app, smtp_sink, small_batches, frozen_clock, stagger):
+def test_two_senders_at_once_deliver_each_message_exactly_once(app, smtp_server, small_batches, frozen_clock, stagger):
     """(Before issue 14 the sender committed after each message, which freed the rest of its claim: a second sender
     started 0.1 s later delivered 296 of 300 messages a second time.)"""
     frozen_clock(NOW)
     addresses = outbox_rows(MESSAGES)
     results = together(app, lambda: send_pending(limit=10_000), stagger=stagger)
-    assert sorted(smtp_sink.recipients) == sorted(addresses)  # each delivered once, none lost
+    assert sorted(smtp_server.recipients) == sorted(addresses)  # each delivered once, none lost
     assert sum(sent for sent, _failed in results) == MESSAGES
     assert all(sent > 0 for sent, _failed in results), results  # the two shared the work
     rows = db.session.execute(select(OutboxMessage.status, OutboxMessage.attempts)).all()
@@ -114,23 +89,23 @@ def test_two_senders_at_once_deliver_each_message_exactly_once(app, smtp_sink, s
 
 
 @pytest.mark.postgres
-def test_control_without_row_locks_two_senders_deliver_twice(app, smtp_sink, small_batches, frozen_clock,
+def test_control_without_row_locks_two_senders_deliver_twice(app, smtp_server, small_batches, frozen_clock,
                                                               locks_off, monkeypatch):
     frozen_clock(NOW)
     monkeypatch.setitem(app.config, "TEST_SLEEP_AFTER_CLAIM_S", 0.05)
 
     def round_() -> bool:
         db.session.execute(OutboxMessage.__table__.delete())
-        smtp_sink.recipients.clear()
+        smtp_server.recipients.clear()
         outbox_rows(60)
         together(app, lambda: send_pending(limit=10_000))
-        return max(Counter(smtp_sink.recipients).values()) > 1
+        return max(Counter(smtp_server.recipients).values()) > 1
 
     assert shows_race(round_)
 
 
 @pytest.mark.postgres
-def test_a_message_another_sender_holds_is_skipped_not_waited_for(app, smtp_sink, frozen_clock):
+def test_a_message_another_sender_holds_is_skipped_not_waited_for(app, smtp_server, frozen_clock):
     frozen_clock(NOW)
     addresses = outbox_rows(5)
     with db.engine.connect() as other:  # another sender, in the middle of its claim of the first message
@@ -139,11 +114,11 @@ def test_a_message_another_sender_holds_is_skipped_not_waited_for(app, smtp_sink
         thread.join(timeout=20)
         assert not thread.is_alive() and out == [(4, 0)]
         other.rollback()
-    assert sorted(smtp_sink.recipients) == addresses[1:]
+    assert sorted(smtp_server.recipients) == addresses[1:]
 
 
 @pytest.mark.postgres
-def test_control_without_skip_locked_the_sender_waits(app, smtp_sink, frozen_clock, monkeypatch):
+def test_control_without_skip_locked_the_sender_waits(app, smtp_server, frozen_clock, monkeypatch):
     frozen_clock(NOW)
     monkeypatch.setitem(app.config, "JOB_SKIP_LOCKED", False)
     addresses = outbox_rows(5)
@@ -151,34 +126,34 @@ def test_control_without_skip_locked_the_sender_waits(app, smtp_sink, frozen_clo
         other.execute(text("SELECT id FROM outbox_message WHERE to_address = :a FOR UPDATE"), {"a": addresses[0]})
         thread, out = in_thread(app, send_pending)
         thread.join(timeout=1.5)
-        assert thread.is_alive() and smtp_sink.recipients == []  # stuck behind the other's lock: nothing sent
+        assert thread.is_alive() and smtp_server.recipients == []  # stuck behind the other's lock: nothing sent
         other.rollback()
     thread.join(timeout=20)
-    assert out == [(5, 0)] and sorted(smtp_sink.recipients) == addresses
+    assert out == [(5, 0)] and sorted(smtp_server.recipients) == addresses
 
 
-def test_a_sender_that_dies_after_its_claim_leaves_the_messages_to_a_later_run(app, smtp_sink, frozen_clock):
+def test_a_sender_that_dies_after_its_claim_leaves_the_messages_to_a_later_run(app, smtp_server, frozen_clock):
     frozen_clock(NOW)
     addresses = outbox_rows(3)
     with write_transactions():
         claimed = _claim(2)  # ...and the process is killed before it sends
     assert len(claimed) == 2
     assert send_pending() == (1, 0)  # the other one; the claimed two are leased, not sent twice
-    assert smtp_sink.recipients == [addresses[2]]
+    assert smtp_server.recipients == [addresses[2]]
     frozen_clock(NOW + timedelta(minutes=11))  # the lease has run out: due again, not lost
     assert send_pending() == (2, 0)
-    assert sorted(smtp_sink.recipients) == sorted(addresses)
+    assert sorted(smtp_server.recipients) == sorted(addresses)
     assert db.session.scalar(select(func.count()).where(OutboxMessage.status == MailStatus.SENT)) == 3
 
 
-def test_claim_batch_takes_at_most_the_batch_and_the_loop_goes_on(app, smtp_sink, small_batches, frozen_clock):
+def test_claim_batch_takes_at_most_the_batch_and_the_loop_goes_on(app, smtp_server, small_batches, frozen_clock):
     frozen_clock(NOW)
     outbox_rows(25)
     with write_transactions():
         assert len(claim_batch(select(OutboxMessage).order_by(OutboxMessage.id), 10)) == 10
         db.session.rollback()
         assert send_pending(limit=25) == (25, 0)  # three claims of 10, 10 and 5
-    assert len(smtp_sink.recipients) == 25
+    assert len(smtp_server.recipients) == 25
 
 
 # Reminders -------------------------------------------------------------------------------------------------------

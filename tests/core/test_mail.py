@@ -1,43 +1,13 @@
 """The outbox: written in the same transaction, rendered in the recipient's language, delivered by SMTP."""
 
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from app.accounts.services import send_confirmation
 from app.core.mail import MailStatus, OutboxMessage, queue_mail, send_pending
 from app.extensions import db
 from tests.helpers import text
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server(app, monkeypatch):
-    sink = Sink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
-    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
-    yield sink
-    controller.stop()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.smtp_sink import free_port, smtp_server_fixture  # noqa: F401  (fixture smtp_server)
 
 
 def test_mail_is_a_row_in_the_same_transaction(app, user_factory):

@@ -1,31 +1,17 @@
 """Jobs run on every host at once, as cron starts them: each outbox message is delivered exactly once."""
 
-import asyncio
 import subprocess
 import sys
 import uuid
 from collections import Counter
 
-from aiosmtpd.controller import Controller
-
 from app.core.mail import OutboxMessage
 from app.extensions import db
-from tests.scale.cluster import ROOT, free_port
+from tests.scale.cluster import ROOT
 from tests.scale.world import rows, seeding
+from tests.smtp_sink import running_sink
 
 MESSAGES = 200
-
-
-class CountingSink:
-    """An SMTP server's end: counts what arrives for each address (a little slow, as a real relay is)."""
-
-    def __init__(self) -> None:
-        self.received: Counter[str] = Counter()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        await asyncio.sleep(0.02)  # 200 messages take one sender 4 s: the two runs overlap
-        self.received.update(envelope.rcpt_tos)
-        return "250 OK"
 
 
 def test_two_mail_senders_at_once_deliver_each_message_exactly_once(cluster, cluster_app):
@@ -35,20 +21,16 @@ def test_two_mail_senders_at_once_deliver_each_message_exactly_once(cluster, clu
         db.session.add_all([OutboxMessage(to_address=address, subject="Tes", body_text="Halo", body_html="<p>Halo</p>",
                                           locale="id", template="test") for address in addresses])
         db.session.commit()
-    sink = CountingSink()
-    port = free_port()
-    smtp = Controller(sink, hostname="127.0.0.1", port=port)
-    smtp.start()
-    try:
+    # A little slow, as a real relay is: 200 messages take one sender 4 s, so the two runs overlap.
+    with running_sink(delay_s=0.02) as (sink, port):
         env = {**cluster.env, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port), "MAIL_USE_TLS": "0"}
         senders = [subprocess.Popen([sys.executable, "-m", "flask", "mail", "send", "--limit", str(MESSAGES)],  # noqa: S603
                                     cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
                    for _ in range(2)]
         outputs = [sender.communicate(timeout=120)[0] for sender in senders]
-    finally:
-        smtp.stop()
     assert [sender.returncode for sender in senders] == [0, 0], outputs
-    mine = {address: sink.received[address] for address in addresses}
+    received = Counter(sink.recipients)
+    mine = {address: received[address] for address in addresses}
     assert Counter(mine.values()) == Counter({1: MESSAGES}), f"deliveries per message: {Counter(mine.values())}"
     with seeding(cluster_app):
         states = rows("SELECT status, attempts, count(*) FROM outbox_message WHERE to_address LIKE :p"
