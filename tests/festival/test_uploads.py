@@ -20,15 +20,15 @@ from tests.helpers import csrf_token, field_error, text
 MB = 1024 * 1024
 
 
-@pytest.fixture
-def draft(client, login, open_window):
+@pytest.fixture(name="draft")  # named so that test_uploads_s3.py can import it
+def draft_fixture(client, login, open_window):
     application = ApplicationFactory(applicant=UserFactory(locale="en"))
     login(application.applicant)
     return application
 
 
-@pytest.fixture
-def pitch(client, login, open_window):
+@pytest.fixture(name="pitch")
+def pitch_fixture(client, login, open_window):
     application = ApplicationFactory(call=CallFactory(kind="pitching"), answers={"pitch_summary": "Kopi"},
                                      applicant=UserFactory(locale="en"))
     login(application.applicant)

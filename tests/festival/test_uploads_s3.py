@@ -13,6 +13,7 @@ from app.festival.models import ApplicationFile
 from app.festival.models.application import ApplicationStatus, FileKind
 from tests.factories import ApplicationFactory, AssignmentFactory, CallFactory, UserFactory
 from tests.festival.conftest import GPS_IFD
+from tests.festival.test_uploads import draft_fixture, files_of, pitch_fixture  # noqa: F401  (as on disk)
 from tests.helpers import csrf_token, text
 from tests.storage_server import moto_s3_server, s3_settings  # noqa: F401  (fixtures s3_server, s3)
 
@@ -22,26 +23,6 @@ def nothing_on_disk(s3, upload_folder):
     """Every test here runs with S3 on, and leaves the local upload folder untouched."""
     yield
     assert not upload_folder.exists() or [p for p in upload_folder.rglob("*") if p.is_file()] == []
-
-
-@pytest.fixture
-def draft(client, login, open_window):
-    application = ApplicationFactory(applicant=UserFactory(locale="en"))
-    login(application.applicant)
-    return application
-
-
-@pytest.fixture
-def pitch(client, login, open_window):
-    application = ApplicationFactory(call=CallFactory(kind="pitching"), answers={"pitch_summary": "Kopi"},
-                                     applicant=UserFactory(locale="en"))
-    login(application.applicant)
-    return application
-
-
-def files_of(application) -> list[ApplicationFile]:
-    db.session.refresh(application)
-    return list(application.files)
 
 
 def test_a_photo_goes_to_the_bucket_without_its_exif(client, draft, upload, gps_jpeg, s3):
